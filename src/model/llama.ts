@@ -1,0 +1,222 @@
+/**
+ * LlamaForCausalLM forward pass in tfjs for G models at once (HF semantics:
+ * pre-norm decoder layers, RMSNorm, rotate-half RoPE, causal multi-head
+ * attention, SwiGLU MLP, untied lm_head, no biases).
+ *
+ * Inputs are "packed rows": any set of token rows with their own RoPE
+ * positions and an explicit attention pattern. A plain causal batch is one
+ * case; a preference pair packed as [prompt, chosen, rejected] with the two
+ * answers each attending to the shared prompt is another (see train/packing).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { headDim, type LlamaConfig } from './config';
+import { paramSpecs, type ParamSet } from './params';
+import { applyRotary, linear, makeRotateHalf, rmsNorm, swiGlu, type LinearOptions, type Tensor } from './layers';
+
+/** Internal weights of G stacked models; q/k/v and gate/up are fused along the output axis. */
+export interface LlamaWeights {
+  embed: Tensor; // [G, V, D]
+  layers: {
+    inputNorm: Tensor; // [G, 1, D]
+    qkv: Tensor; // [G, 3D, D]
+    o: Tensor; // [G, D, D]
+    postNorm: Tensor; // [G, 1, D]
+    gateUp: Tensor; // [G, 2I, D]
+    down: Tensor; // [G, D, I]
+  }[];
+  norm: Tensor; // [G, 1, D]
+  lmHead: Tensor; // [G, V, D]
+}
+
+/** Flat, fixed-order list of the weight tensors (for gradients and optimizers). */
+export function flattenWeights(w: LlamaWeights): Tensor[] {
+  return [w.embed, ...w.layers.flatMap((l) => [l.inputNorm, l.qkv, l.o, l.postNorm, l.gateUp, l.down]), w.norm, w.lmHead];
+}
+
+export function unflattenWeights(list: Tensor[], numLayers: number): LlamaWeights {
+  let i = 0;
+  const next = () => list[i++]!;
+  const embed = next();
+  const layers = Array.from({ length: numLayers }, () => ({
+    inputNorm: next(), qkv: next(), o: next(), postNorm: next(), gateUp: next(), down: next(),
+  }));
+  return { embed, layers, norm: next(), lmHead: next() };
+}
+
+/** HF names (in order) whose data, concatenated, forms each internal tensor; plus its per-run shape. */
+function internalLayout(c: LlamaConfig): { sources: string[]; shape: number[] }[] {
+  const D = c.hiddenSize;
+  const I = c.intermediateSize;
+  const out = [{ sources: ['model.embed_tokens.weight'], shape: [c.vocabSize, D] }];
+  for (let i = 0; i < c.numLayers; i++) {
+    const p = `model.layers.${i}`;
+    out.push(
+      { sources: [`${p}.input_layernorm.weight`], shape: [1, D] },
+      { sources: ['q', 'k', 'v'].map((n) => `${p}.self_attn.${n}_proj.weight`), shape: [3 * D, D] },
+      { sources: [`${p}.self_attn.o_proj.weight`], shape: [D, D] },
+      { sources: [`${p}.post_attention_layernorm.weight`], shape: [1, D] },
+      { sources: [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], shape: [2 * I, D] },
+      { sources: [`${p}.mlp.down_proj.weight`], shape: [D, I] },
+    );
+  }
+  out.push({ sources: ['model.norm.weight'], shape: [1, D] }, { sources: ['lm_head.weight'], shape: [c.vocabSize, D] });
+  return out;
+}
+
+/**
+ * Stacks G parameter sets into internal tensors. Concatenating row-major
+ * [out, in] matrices along `out` is concatenating their data, so fusing q/k/v
+ * and gate/up is a plain copy.
+ */
+export function packWeights(sets: ParamSet[]): LlamaWeights {
+  const c = sets[0]!.config;
+  const list = internalLayout(c).map(({ sources, shape }) => {
+    const per = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(sets.length * per);
+    sets.forEach((set, g) => {
+      let off = g * per;
+      for (const name of sources) {
+        const src = set.tensors.get(name)!;
+        data.set(src, off);
+        off += src.length;
+      }
+    });
+    return tf.tensor(data, [sets.length, ...shape]);
+  });
+  return unflattenWeights(list, c.numLayers);
+}
+
+/** Reads G parameter sets back out of internal tensors (inverse of packWeights). */
+export async function unpackWeights(w: LlamaWeights, c: LlamaConfig): Promise<ParamSet[]> {
+  const layout = internalLayout(c);
+  const list = flattenWeights(w);
+  const G = list[0]!.shape[0]!;
+  const sizes = new Map(paramSpecs(c).map((s) => [s.name, s.shape.reduce((a, b) => a * b, 1)]));
+  const sets: ParamSet[] = Array.from({ length: G }, () => ({ config: c, tensors: new Map() }));
+  for (let t = 0; t < list.length; t++) {
+    const data = (await list[t]!.data()) as Float32Array;
+    const per = data.length / G;
+    for (let g = 0; g < G; g++) {
+      let off = g * per;
+      for (const name of layout[t]!.sources) {
+        const n = sizes.get(name)!;
+        sets[g]!.tensors.set(name, data.slice(off, off + n));
+        off += n;
+      }
+    }
+  }
+  return sets;
+}
+
+/** One batch of packed token rows: B sequences of T rows each. */
+export interface RowBatch {
+  tokens: number[][]; // [B][T]
+  positions: number[][]; // [B][T] RoPE position of each row
+  /** attends[b][i][j]: row i may attend to row j; every row must attend to itself. */
+  attends: (b: number, i: number, j: number) => boolean;
+}
+
+/** Plain causal batch: positions 0..T-1, row i attends to rows j <= i. Sequences must share one length. */
+export function causalBatch(tokens: number[][]): RowBatch {
+  const T = tokens[0]!.length;
+  if (tokens.some((t) => t.length !== T)) throw new Error('causalBatch: sequences must have equal length');
+  return { tokens, positions: tokens.map(() => Array.from({ length: T }, (_, i) => i)), attends: (_b, i, j) => j <= i };
+}
+
+/** Constant tensors a forward pass needs for one RowBatch; built once, reused every step. */
+export interface ForwardConstants {
+  B: number;
+  T: number;
+  oneHot: Tensor; // [1, B*T, V] input tokens
+  mask: Tensor; // [1, B, 1, T, T] additive: 0 where attended, -1e9 elsewhere
+  cosQ: Tensor; // [B*T, 1, hd] (q tables carry the 1/sqrt(hd) score scale)
+  sinQ: Tensor;
+  cosK: Tensor;
+  sinK: Tensor;
+  rotate: (x: Tensor) => Tensor;
+  dispose: () => void;
+}
+
+export function buildForwardConstants(c: LlamaConfig, batch: RowBatch): ForwardConstants {
+  const B = batch.tokens.length;
+  const T = batch.tokens[0]!.length;
+  const hd = headDim(c);
+  const oneHot = new Float32Array(B * T * c.vocabSize);
+  const mask = new Float32Array(B * T * T).fill(-1e9);
+  const cos = new Float32Array(B * T * hd);
+  const sin = new Float32Array(B * T * hd);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < T; i++) {
+      const row = b * T + i;
+      const tok = batch.tokens[b]![i]!;
+      if (!Number.isInteger(tok) || tok < 0 || tok >= c.vocabSize) throw new Error(`token ${tok} is outside the vocabulary 0..${c.vocabSize - 1}`);
+      oneHot[row * c.vocabSize + tok] = 1;
+      if (!batch.attends(b, i, i)) throw new Error('every row must attend to itself');
+      for (let j = 0; j < T; j++) if (batch.attends(b, i, j)) mask[row * T + j] = 0;
+      // HF LlamaRotaryEmbedding: inv_freq_k = theta^(-2k/hd); emb = cat(freqs, freqs).
+      const pos = batch.positions[b]![i]!;
+      for (let k = 0; k < hd / 2; k++) {
+        const angle = pos * Math.pow(c.ropeTheta, (-2 * k) / hd);
+        cos[row * hd + k] = cos[row * hd + k + hd / 2] = Math.cos(angle);
+        sin[row * hd + k] = sin[row * hd + k + hd / 2] = Math.sin(angle);
+      }
+    }
+  }
+  const scale = 1 / Math.sqrt(hd);
+  const { rotate, constants } = makeRotateHalf(hd);
+  const cosK = tf.tensor3d(cos, [B * T, 1, hd]);
+  const sinK = tf.tensor3d(sin, [B * T, 1, hd]);
+  const out = {
+    B, T, rotate,
+    oneHot: tf.tensor3d(oneHot, [1, B * T, c.vocabSize]),
+    mask: tf.tensor(mask, [1, B, 1, T, T]),
+    cosQ: tf.mul(cosK, scale), sinQ: tf.mul(sinK, scale), cosK, sinK,
+  };
+  return { ...out, dispose: () => tf.dispose([out.oneHot, out.mask, out.cosQ, out.sinQ, cosK, sinK, ...constants]) };
+}
+
+/** Causal multi-head self-attention over packed rows; x [G, B*T, D]. */
+function selfAttention(x: Tensor, qkvW: Tensor, oW: Tensor, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
+  const G = x.shape[0]!;
+  const H = c.numHeads;
+  const hd = headDim(c);
+  const { B, T } = k;
+  const [q, kk, v] = tf.split(linear(x, qkvW, opts), 3, -1) as [Tensor, Tensor, Tensor]; // [G, BT, D] each
+  const toHeads = (t: Tensor) => tf.transpose(tf.reshape(t, [G * B, T, H, hd]), [0, 2, 1, 3]); // [G*B, H, T, hd]
+  const qh = toHeads(applyRotary(tf.reshape(q, [G, B * T, H, hd]), k.cosQ, k.sinQ, k.rotate));
+  const kh = toHeads(applyRotary(tf.reshape(kk, [G, B * T, H, hd]), k.cosK, k.sinK, k.rotate));
+  const vh = toHeads(v);
+  const scores = tf.add(tf.reshape(tf.matMul(qh, kh, false, true), [G, B, H, T, T]), k.mask); // q.k/sqrt(hd) + mask
+  const probs = tf.reshape(tf.softmax(scores), [G * B, H, T, T]);
+  const ctx = tf.reshape(tf.transpose(tf.matMul(probs, vh), [0, 2, 1, 3]), [G, B * T, c.hiddenSize]); // [G, BT, D]
+  return linear(ctx, oW, opts);
+}
+
+/** Final hidden states before the last norm: [G, B*T, D]. */
+export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
+  const G = w.embed.shape[0]!;
+  // Embedding as oneHot @ E: tfjs-wasm has no gradient for gather (SPEC 6).
+  let h: Tensor = G === 1 ? tf.reshape(tf.matMul(tf.squeeze(k.oneHot, [0]), tf.squeeze(w.embed, [0])), [1, k.B * k.T, c.hiddenSize]) : tf.matMul(k.oneHot, w.embed);
+  for (const l of w.layers) {
+    h = tf.add(h, selfAttention(rmsNorm(h, l.inputNorm, c.rmsNormEps), l.qkv, l.o, k, c, opts));
+    h = tf.add(h, swiGlu(rmsNorm(h, l.postNorm, c.rmsNormEps), l.gateUp, l.down, opts));
+  }
+  return h;
+}
+
+/**
+ * Log-softmax over the vocabulary at selected rows: `select` [1, N, B*T] is a
+ * one-hot row selector (a matmul, since gather has no WASM gradient). Final
+ * RMSNorm is per row, so selecting first is exact and cheaper. -> [G, N, V]
+ */
+export function logProbsAt(w: LlamaWeights, hidden: Tensor, select: Tensor, c: LlamaConfig, opts: LinearOptions): Tensor {
+  const G = hidden.shape[0]!;
+  const picked = G === 1 ? tf.expandDims(tf.matMul(tf.squeeze(select, [0]), tf.squeeze(hidden, [0])), 0) : tf.matMul(select, hidden); // [G, N, D]
+  const logits = linear(rmsNorm(picked, w.norm, c.rmsNormEps), w.lmHead, opts); // [G, N, V]
+  return tf.logSoftmax(logits);
+}
+
+/** Full logits at every row (for tests and inspection): [G, B*T, V]. */
+export function logitsAll(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
+  return linear(rmsNorm(decoderHidden(w, k, c, opts), w.norm, c.rmsNormEps), w.lmHead, opts);
+}

@@ -1,0 +1,145 @@
+/**
+ * The safetensors format (huggingface/safetensors): an 8-byte little-endian
+ * header length N, N bytes of JSON header, then the raw little-endian data.
+ * Header entries: name -> {dtype, shape, data_offsets: [begin, end)} relative
+ * to the data section; "__metadata__" holds string -> string.
+ *
+ * Pure TypeScript: no tfjs. Every malformed input raises SafetensorsError with
+ * a message a user can act on; nothing is partially returned.
+ */
+
+export class SafetensorsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SafetensorsError';
+  }
+}
+
+export interface NamedTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Larger headers are refused (the Rust reference implementation caps at 100 MB). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+const FLOAT_DTYPES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+const OTHER_DTYPES = new Set(['BOOL', 'U8', 'I8', 'U16', 'I16', 'U32', 'I32', 'U64', 'I64', 'F8_E4M3', 'F8_E5M2']);
+
+export function parseSafetensors(bytes: Uint8Array): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
+  if (bytes.byteLength < 8) {
+    throw new SafetensorsError(`not a safetensors file: ${bytes.byteLength} bytes is shorter than the 8-byte header length`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  if (headerLen > MAX_HEADER_BYTES) {
+    throw new SafetensorsError(`header of ${headerLen} bytes is larger than the ${MAX_HEADER_BYTES}-byte limit`);
+  }
+  if (8 + headerLen > bytes.byteLength) {
+    throw new SafetensorsError(`file is truncated: header says ${headerLen} bytes but only ${bytes.byteLength - 8} follow`);
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+  } catch {
+    throw new SafetensorsError('not a safetensors file: the header is not valid UTF-8 JSON');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new SafetensorsError('not a safetensors file: the header is not a JSON object');
+  }
+  const dataStart = 8 + headerLen;
+  const dataLen = bytes.byteLength - dataStart;
+  const metadata: Record<string, string> = {};
+  const tensors = new Map<string, NamedTensor>();
+  const spans: [number, number, string][] = [];
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof entry !== 'object' || entry === null) throw new SafetensorsError('__metadata__ must be an object');
+      for (const [k, v] of Object.entries(entry)) if (typeof v === 'string') metadata[k] = v;
+      continue;
+    }
+    const { dtype, shape, begin, end } = checkEntry(name, entry);
+    const bytesPer = FLOAT_DTYPES[dtype]!;
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * bytesPer) {
+      throw new SafetensorsError(`tensor "${name}": ${end - begin} bytes do not hold shape [${shape}] of ${dtype}`);
+    }
+    if (end > dataLen) {
+      throw new SafetensorsError(`file is truncated: tensor "${name}" ends at byte ${end} of a ${dataLen}-byte data section`);
+    }
+    spans.push([begin, end, name]);
+    tensors.set(name, { shape, data: decodeFloats(bytes.subarray(dataStart + begin, dataStart + end), dtype) });
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i]![0] < spans[i - 1]![1]) {
+      throw new SafetensorsError(`tensors "${spans[i - 1]![2]}" and "${spans[i]![2]}" overlap`);
+    }
+  }
+  return { tensors, metadata };
+}
+
+function checkEntry(name: string, entry: unknown): { dtype: string; shape: number[]; begin: number; end: number } {
+  if (typeof entry !== 'object' || entry === null) throw new SafetensorsError(`tensor "${name}": entry is not an object`);
+  const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (typeof e.dtype !== 'string') throw new SafetensorsError(`tensor "${name}": missing dtype`);
+  if (!(e.dtype in FLOAT_DTYPES)) {
+    const what = OTHER_DTYPES.has(e.dtype) ? 'is not a floating-point type' : 'is not a safetensors dtype';
+    throw new SafetensorsError(`tensor "${name}": dtype ${e.dtype} ${what}; weights must be F32 (F16, BF16, F64 are converted)`);
+  }
+  const isDim = (d: unknown) => Number.isSafeInteger(d) && (d as number) >= 0;
+  if (!Array.isArray(e.shape) || !e.shape.every(isDim)) throw new SafetensorsError(`tensor "${name}": bad shape`);
+  const off = e.data_offsets;
+  if (!Array.isArray(off) || off.length !== 2 || !off.every(isDim) || off[0] > off[1]) {
+    throw new SafetensorsError(`tensor "${name}": bad data_offsets`);
+  }
+  return { dtype: e.dtype, shape: e.shape as number[], begin: off[0] as number, end: off[1] as number };
+}
+
+function decodeFloats(src: Uint8Array, dtype: string): Float32Array {
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const n = src.byteLength / FLOAT_DTYPES[dtype]!;
+  const out = new Float32Array(n);
+  if (dtype === 'F32') for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+  else if (dtype === 'F64') for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
+  else if (dtype === 'BF16') {
+    // bfloat16 is the top half of a float32.
+    const u = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) u[i] = view.getUint16(2 * i, true) << 16;
+  } else for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+  return out;
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Writes F32 tensors in the given order; the header is space-padded to 8 bytes like the Rust writer. */
+export function serializeSafetensors(tensors: Map<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (n !== t.data.length) throw new SafetensorsError(`tensor "${name}": ${t.data.length} values for shape [${t.shape}]`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * n] };
+    offset += 4 * n;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((new TextEncoder().encode(json).byteLength) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.byteLength + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.byteLength), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.byteLength;
+  for (const t of tensors.values()) {
+    for (let i = 0; i < t.data.length; i++, pos += 4) view.setFloat32(pos, t.data[i]!, true);
+  }
+  return out;
+}

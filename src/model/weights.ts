@@ -1,0 +1,58 @@
+/**
+ * Weights in and out: a ParamSet <-> a safetensors file with HF Llama names
+ * and layouts (SPEC 4). Import validates the whole file against the config
+ * before returning anything, so a bad file changes nothing.
+ */
+import type { LlamaConfig } from './config';
+import { paramSpecs, sizeOf, type ParamSet } from './params';
+import { parseSafetensors, SafetensorsError, serializeSafetensors, type NamedTensor } from './safetensors';
+
+export function exportSafetensors(params: ParamSet, role: 'policy' | 'reference'): Uint8Array {
+  const named = new Map<string, NamedTensor>();
+  for (const s of paramSpecs(params.config)) {
+    named.set(s.name, { shape: s.shape, data: params.tensors.get(s.name)! });
+  }
+  return serializeSafetensors(named, { format: 'pt', role, producer: 'dpo-ipo-lab' });
+}
+
+/**
+ * Parses and checks a safetensors file against `config`. Every expected tensor
+ * must be present with the HF shape; missing, extra or misshapen tensors are
+ * all listed in one error. Non-finite values are refused.
+ */
+export function importSafetensors(bytes: Uint8Array, config: LlamaConfig): ParamSet {
+  const { tensors } = parseSafetensors(bytes);
+  const problems: string[] = [];
+  const out = new Map<string, Float32Array>();
+  const specs = paramSpecs(config);
+  for (const s of specs) {
+    const t = tensors.get(s.name);
+    if (!t) {
+      problems.push(`missing ${s.name}`);
+      continue;
+    }
+    if (t.shape.length !== s.shape.length || t.shape.some((d, i) => d !== s.shape[i])) {
+      problems.push(`${s.name} has shape [${t.shape}], expected [${s.shape}]`);
+      continue;
+    }
+    if (!t.data.every(Number.isFinite)) {
+      problems.push(`${s.name} contains NaN or Infinity`);
+      continue;
+    }
+    out.set(s.name, t.data);
+  }
+  const expected = new Set(specs.map((s) => s.name));
+  // HF checkpoints may carry the rotary inverse-frequency buffer; it is derived, not learned.
+  const extra = [...tensors.keys()].filter((k) => !expected.has(k) && !k.endsWith('rotary_emb.inv_freq'));
+  if (extra.length > 0) problems.push(`unexpected tensors: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 6).join('; ') + (problems.length > 6 ? `; and ${problems.length - 6} more` : '');
+    throw new SafetensorsError(`weights do not fit this model (${describe(config)}): ${shown}`);
+  }
+  for (const s of specs) if (out.get(s.name)!.length !== sizeOf(s.shape)) throw new SafetensorsError(`internal size mismatch for ${s.name}`);
+  return { config, tensors: out };
+}
+
+function describe(c: LlamaConfig): string {
+  return `vocab ${c.vocabSize}, hidden ${c.hiddenSize}, intermediate ${c.intermediateSize}, ${c.numLayers} layers, ${c.numHeads} heads`;
+}

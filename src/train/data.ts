@@ -1,0 +1,64 @@
+/**
+ * Preference data: pairs (prompt, chosen answer, rejected answer) of token ids,
+ * and their validation. Pure TS.
+ */
+
+export interface PreferencePair {
+  prompt: number[];
+  chosen: number[];
+  rejected: number[];
+}
+
+export type ScoringMode = 'next-token' | 'same-position';
+export type Granularity = 'token' | 'sequence';
+
+/**
+ * The MA-RLHF notebook's single pair (SPEC 1):
+ *   chosen   = [5, 8, 9, 10, 5, 3, 16, 29, 18, 17]
+ *   rejected = [5, 8, 9, 10, 5, 3, 26, 14, 31, 0]
+ * with a 6-token prompt and 4-token answers.
+ */
+export const NOTEBOOK_PAIR: PreferencePair = {
+  prompt: [5, 8, 9, 10, 5, 3],
+  chosen: [16, 29, 18, 17],
+  rejected: [26, 14, 31, 0],
+};
+
+export const DATA_LIMITS = { maxPairs: 8, maxPromptLength: 32, maxAnswerLength: 16 } as const;
+
+/**
+ * Everything wrong with a data set, as messages a user can act on
+ * (empty when it is usable).
+ */
+export function validateData(pairs: PreferencePair[], vocabSize: number, granularity: Granularity): string[] {
+  const errors: string[] = [];
+  if (!Array.isArray(pairs) || pairs.length === 0) return ['add at least one preference pair'];
+  if (pairs.length > DATA_LIMITS.maxPairs) errors.push(`at most ${DATA_LIMITS.maxPairs} pairs (got ${pairs.length})`);
+  pairs.forEach((p, i) => {
+    const where = `pair ${i + 1}`;
+    const parts: [string, number[], number, number][] = [
+      ['prompt', p.prompt, 1, DATA_LIMITS.maxPromptLength],
+      ['chosen', p.chosen, 1, DATA_LIMITS.maxAnswerLength],
+      ['rejected', p.rejected, 1, DATA_LIMITS.maxAnswerLength],
+    ];
+    for (const [name, toks, min, max] of parts) {
+      if (!Array.isArray(toks)) {
+        errors.push(`${where}: ${name} is missing`);
+        continue;
+      }
+      if (toks.length < min) errors.push(`${where}: ${name} needs at least ${min} token`);
+      if (toks.length > max) errors.push(`${where}: ${name} has ${toks.length} tokens, at most ${max}`);
+      const bad = toks.filter((t) => !Number.isInteger(t) || t < 0 || t >= vocabSize);
+      if (bad.length > 0) errors.push(`${where}: ${name} has token ${bad[0]} outside the vocabulary 0..${vocabSize - 1}`);
+    }
+    if (Array.isArray(p.chosen) && Array.isArray(p.rejected)) {
+      if (granularity === 'token' && p.chosen.length !== p.rejected.length) {
+        errors.push(`${where}: token-level losses compare answers token by token, so chosen (${p.chosen.length}) and rejected (${p.rejected.length}) need the same length; use sequence-level or edit the answers`);
+      }
+      if (p.chosen.length === p.rejected.length && p.chosen.every((t, k) => t === p.rejected[k])) {
+        errors.push(`${where}: chosen and rejected are identical, so there is no preference to learn`);
+      }
+    }
+  });
+  return errors;
+}

@@ -1,0 +1,153 @@
+/**
+ * The preference-loss zoo. Each loss is a pure function of per-unit log-probs
+ * (a unit is one answer token, or one whole answer; see trainer.ts) returning
+ * per-unit losses and implicit rewards, as in eric-mitchell/direct-preference-
+ * optimization `preference_loss`. Inputs and outputs are tensors of one shape.
+ *
+ * Notation: pc, pr = log pi(chosen), log pi(rejected) under the policy;
+ * rc, rr = the same under the frozen reference;
+ * h = (pc - rc) - (pr - rr), the implicit-reward margin before beta.
+ *
+ * log sigmoid(z) is written -softplus(-z): tf.logSigmoid's gradient crashes
+ * when its input is computed in the loss (tfjs 4.22, SPEC 6).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '../model/layers';
+
+export const LOSS_IDS = ['dpo', 'ipo', 'ipo_mean', 'cdpo', 'robust', 'hinge', 'dpop', 'simpo', 'orpo'] as const;
+export type LossId = (typeof LOSS_IDS)[number];
+
+export interface LossParams {
+  /** cDPO and robust DPO: assumed probability that a label is flipped. */
+  labelSmoothing: number;
+  /** DPOP: weight of the penalty on the chosen log-prob falling below the reference's. */
+  dpopLambda: number;
+  /** SimPO: target reward margin gamma. */
+  simpoGamma: number;
+}
+
+export const DEFAULT_LOSS_PARAMS: LossParams = { labelSmoothing: 0.1, dpopLambda: 50, simpoGamma: 0.5 };
+
+export interface LossInputs {
+  pc: Tensor;
+  pr: Tensor;
+  rc: Tensor;
+  rr: Tensor;
+  /** A number, or a tensor that broadcasts against the inputs (one beta per run). */
+  beta: Tensor | number;
+  params: LossParams;
+}
+
+export interface LossOutput {
+  losses: Tensor;
+  chosenRewards: Tensor;
+  rejectedRewards: Tensor;
+}
+
+export interface LossInfo {
+  id: LossId;
+  label: string;
+  paper: string;
+  /** How a sequence-level unit aggregates token log-probs: summed, or averaged over the answer length. */
+  aggregate: 'sum' | 'mean';
+  /** Whether the reference model enters the loss (SimPO and ORPO are reference-free). */
+  usesReference: boolean;
+  /** Which LossParams the loss reads. */
+  params: (keyof LossParams)[];
+  /** What beta means for this loss. */
+  betaMeaning: string;
+  fn: (x: LossInputs) => LossOutput;
+}
+
+const logSigmoid = (z: Tensor): Tensor => tf.neg(tf.softplus(tf.neg(z)));
+
+/** Implicit rewards beta * log(pi / ref) of DPO and its relatives. */
+function referenceRewards(x: LossInputs): Pick<LossOutput, 'chosenRewards' | 'rejectedRewards'> {
+  return { chosenRewards: tf.mul(x.beta, tf.sub(x.pc, x.rc)), rejectedRewards: tf.mul(x.beta, tf.sub(x.pr, x.rr)) };
+}
+
+function margin(x: LossInputs): Tensor {
+  return tf.sub(tf.sub(x.pc, x.rc), tf.sub(x.pr, x.rr));
+}
+
+/** DPO, Rafailov et al. 2023, eq. 7: -log sigmoid(beta h). */
+function dpo(x: LossInputs): LossOutput {
+  return { losses: tf.neg(logSigmoid(tf.mul(x.beta, margin(x)))), ...referenceRewards(x) };
+}
+
+/** IPO, Azar et al. 2023, eq. 17: (h - 1/(2 beta))^2; h regresses to 1/(2 beta) instead of growing without bound. */
+function ipo(x: LossInputs): LossOutput {
+  const target = tf.div(0.5, x.beta);
+  return { losses: tf.square(tf.sub(margin(x), target)), ...referenceRewards(x) };
+}
+
+/** cDPO, Mitchell 2023 "A note on DPO with noisy preferences": labels flipped with probability eps. */
+function cdpo(x: LossInputs): LossOutput {
+  const z = tf.mul(x.beta, margin(x));
+  const eps = x.params.labelSmoothing;
+  return { losses: tf.sub(tf.mul(-(1 - eps), logSigmoid(z)), tf.mul(eps, logSigmoid(tf.neg(z)))), ...referenceRewards(x) };
+}
+
+/** Robust DPO, Chowdhury et al. 2024, eq. 7 (TRL "robust"): an unbiased loss under label noise eps. */
+function robust(x: LossInputs): LossOutput {
+  const z = tf.mul(x.beta, margin(x));
+  const eps = x.params.labelSmoothing;
+  const unnormalised = tf.add(tf.mul(-(1 - eps), logSigmoid(z)), tf.mul(eps, logSigmoid(tf.neg(z))));
+  return { losses: tf.div(unnormalised, 1 - 2 * eps), ...referenceRewards(x) };
+}
+
+/** Hinge / SLiC-HF, Zhao et al. 2023 (TRL "hinge"): max(0, 1 - beta h). */
+function hinge(x: LossInputs): LossOutput {
+  return { losses: tf.relu(tf.sub(1, tf.mul(x.beta, margin(x)))), ...referenceRewards(x) };
+}
+
+/**
+ * DPO-Positive (Smaug), Pal et al. 2024, eq. 3:
+ * -log sigmoid(beta (h - lambda * max(0, log ref(chosen) - log pi(chosen)))),
+ * which stops the chosen answer's probability from falling below the reference's.
+ */
+function dpop(x: LossInputs): LossOutput {
+  const penalty = tf.mul(x.params.dpopLambda, tf.relu(tf.sub(x.rc, x.pc)));
+  return { losses: tf.neg(logSigmoid(tf.mul(x.beta, tf.sub(margin(x), penalty)))), ...referenceRewards(x) };
+}
+
+/** SimPO, Meng et al. 2024, eq. 6: -log sigmoid(beta (pc - pr) - gamma) on length-averaged log-probs, no reference. */
+function simpo(x: LossInputs): LossOutput {
+  const z = tf.sub(tf.mul(x.beta, tf.sub(x.pc, x.pr)), x.params.simpoGamma);
+  return { losses: tf.neg(logSigmoid(z)), chosenRewards: tf.mul(x.beta, x.pc), rejectedRewards: tf.mul(x.beta, x.pr) };
+}
+
+/** log(1 - e^x) for x < 0, via tanh (tfjs-wasm has no expm1): 1 - e^x = -2t/(1 - t), t = tanh(x/2). */
+function log1mExp(x: Tensor): Tensor {
+  const t = tf.tanh(tf.mul(tf.minimum(x, -1e-6), 0.5));
+  return tf.sub(tf.log(tf.mul(t, -2)), tf.log(tf.sub(1, t)));
+}
+
+/**
+ * ORPO, Hong et al. 2024, eqs. 6-7: NLL of the chosen answer plus
+ * lambda * -log sigmoid(log odds(chosen) - log odds(rejected)),
+ * odds(y) = p / (1 - p) with p the length-averaged probability. No reference;
+ * beta plays lambda (as in TRL's ORPOConfig).
+ */
+function orpo(x: LossInputs): LossOutput {
+  const logOddsRatio = tf.sub(tf.sub(x.pc, x.pr), tf.sub(log1mExp(x.pc), log1mExp(x.pr)));
+  const losses = tf.sub(tf.neg(x.pc), tf.mul(x.beta, logSigmoid(logOddsRatio)));
+  return { losses, chosenRewards: tf.mul(x.beta, x.pc), rejectedRewards: tf.mul(x.beta, x.pr) };
+}
+
+const info = (
+  id: LossId, label: string, paper: string, aggregate: 'sum' | 'mean', fn: LossInfo['fn'],
+  extra: Partial<Pick<LossInfo, 'usesReference' | 'params' | 'betaMeaning'>> = {},
+): LossInfo => ({ id, label, paper, aggregate, fn, usesReference: true, params: [], betaMeaning: 'KL strength beta', ...extra });
+
+export const LOSSES: Record<LossId, LossInfo> = {
+  dpo: info('dpo', 'DPO', 'Rafailov et al. 2023, Direct Preference Optimization (eq. 7)', 'sum', dpo),
+  ipo: info('ipo', 'IPO', 'Azar et al. 2023, A General Theoretical Paradigm… (eq. 17)', 'sum', ipo, { betaMeaning: 'tau: target margin 1/(2 beta)' }),
+  ipo_mean: info('ipo_mean', 'IPO (length-averaged, TRL)', 'Azar et al. 2023; TRL loss_type="ipo" averages log-probs over the answer', 'mean', ipo, { betaMeaning: 'tau: target margin 1/(2 beta)' }),
+  cdpo: info('cdpo', 'cDPO', 'Mitchell 2023, A note on DPO with noisy preferences', 'sum', cdpo, { params: ['labelSmoothing'] }),
+  robust: info('robust', 'Robust DPO', 'Chowdhury et al. 2024, Provably Robust DPO (eq. 7)', 'sum', robust, { params: ['labelSmoothing'] }),
+  hinge: info('hinge', 'Hinge (SLiC)', 'Zhao et al. 2023, SLiC-HF (eq. 1)', 'sum', hinge, { betaMeaning: '1/beta is the margin' }),
+  dpop: info('dpop', 'DPOP (Smaug)', 'Pal et al. 2024, Smaug: Fixing Failure Modes of Preference Optimisation (eq. 3)', 'sum', dpop, { params: ['dpopLambda'] }),
+  simpo: info('simpo', 'SimPO', 'Meng et al. 2024, SimPO: Simple Preference Optimization (eq. 6)', 'mean', simpo, { usesReference: false, params: ['simpoGamma'], betaMeaning: 'reward scale beta' }),
+  orpo: info('orpo', 'ORPO', 'Hong et al. 2024, ORPO: Monolithic Preference Optimization (eqs. 6-7)', 'mean', orpo, { usesReference: false, betaMeaning: 'lambda: weight of the odds-ratio term' }),
+};

@@ -1,0 +1,75 @@
+/**
+ * The notebook's three run sets (SPEC 1; seeds/003 sections 6.2-6.3) as
+ * experiments, each with what a learner should look for.
+ */
+import { NOTEBOOK_PAIR } from './data';
+import type { ExperimentSpec, RunSpec } from './experiment';
+
+export interface Preset {
+  id: string;
+  /** Section of the notebook post it reproduces. */
+  section: string;
+  title: string;
+  lookFor: string;
+  spec: ExperimentSpec;
+}
+
+const run = (loss: 'dpo' | 'ipo', beta: number, lr: number, optimizer: 'sgd' | 'adam' = 'sgd'): RunSpec => ({
+  label: `${loss.toUpperCase()} β=${beta} lr=${lr}${optimizer === 'adam' ? ' Adam' : ''}`,
+  loss, beta, lr, optimizer,
+});
+
+const base = {
+  model: 'notebook',
+  seed: 42,
+  steps: 100,
+  scoring: 'same-position',
+  granularity: 'token',
+  data: [NOTEBOOK_PAIR],
+} as const;
+
+export const PRESETS: Preset[] = [
+  {
+    id: 'dpo-overfits',
+    section: '6.2',
+    title: 'DPO overfits',
+    lookFor:
+      'The rejected token\'s probability falls by many orders of magnitude and never levels off, ' +
+      'while sigmoid(βh) climbs towards 1 and the loss towards 0: with a deterministic preference, ' +
+      'DPO\'s optimum pushes π(rejected) to 0 whatever β is. Raise the steps to 1000 to see it pass 1e-20.',
+    spec: { ...base, data: [...base.data], runs: [run('dpo', 0.1, 0.1)] },
+  },
+  {
+    id: 'beta-sweep',
+    section: '6.3.1',
+    title: 'DPO vs IPO across β',
+    lookFor:
+      'Both DPO runs drive π(rejected) down without a floor. Each IPO run settles where every h_t = 1/(2β) ' +
+      '(5, 1 and 0.5), so sigmoid(βh) stops at sigmoid(0.5) ≈ 0.6225 for every β, and a larger β leaves ' +
+      'π(rejected) higher: β now controls how far the policy moves.',
+    spec: {
+      ...base,
+      data: [...base.data],
+      runs: [run('ipo', 0.1, 1e-4), run('ipo', 0.5, 1e-4), run('ipo', 1.0, 1e-4), run('dpo', 0.1, 1e-2), run('dpo', 0.5, 1e-2)],
+    },
+  },
+  {
+    id: 'lr-sweep',
+    section: '6.3.2',
+    title: 'IPO across learning rates and optimizers',
+    lookFor:
+      'With a large learning rate IPO overshoots its target and oscillates before settling; with a small one it ' +
+      'creeps up smoothly. Adam keeps fluctuating around the target instead of settling. DPO at the same β ' +
+      'keeps pushing π(rejected) down.',
+    spec: {
+      ...base,
+      data: [...base.data],
+      runs: [run('ipo', 0.5, 1e-2), run('ipo', 0.5, 1e-3), run('dpo', 0.5, 1e-3), run('ipo', 0.5, 1e-3, 'adam')],
+    },
+  },
+];
+
+/** Accepts a preset id or its notebook section ("6.3.1"). */
+export function findPreset(idOrSection: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === idOrSection || p.section === idOrSection);
+}

@@ -1,0 +1,41 @@
+/**
+ * From an experiment to a running comparison: initial weights (seeded, or
+ * imported), the layout for the backend, and a loop that steps and reads
+ * metrics back every few steps. Used by the command line and the worker.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initParams, POLICY_STREAM, REFERENCE_STREAM, type ParamSet } from '../model/params';
+import { toComparisonConfig, type Experiment } from './experiment';
+import { chooseLayout } from './layout';
+import { Comparison, type Layout } from './trainer';
+
+export interface InitialWeights {
+  policy: ParamSet;
+  reference: ParamSet;
+}
+
+/** Seeded initial weights: the policy and the reference are independent draws (SPEC 1). */
+export function seededWeights(e: Experiment): InitialWeights {
+  const { model } = toComparisonConfig(e);
+  return { policy: initParams(model, e.seed, POLICY_STREAM), reference: initParams(model, e.seed, REFERENCE_STREAM) };
+}
+
+export function createComparison(e: Experiment, weights: InitialWeights = seededWeights(e), layout?: Layout): Comparison {
+  const config = toComparisonConfig(e);
+  return new Comparison(config, weights.policy, weights.reference, layout ?? chooseLayout(tf.getBackend(), config.model));
+}
+
+/** Steps until `steps` are done, reading metrics back every `readEvery` steps. */
+export async function trainFor(
+  cmp: Comparison, steps: number, opts: { readEvery?: number; onRead?: (done: number) => void } = {},
+): Promise<void> {
+  const readEvery = opts.readEvery ?? 10;
+  while (cmp.step < steps && cmp.activeRuns().length > 0) {
+    cmp.trainStep();
+    if (cmp.step % readEvery === 0 || cmp.step === steps) {
+      await cmp.flush();
+      opts.onRead?.(cmp.step);
+    }
+  }
+  await cmp.flush();
+}

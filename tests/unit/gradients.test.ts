@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { MODEL_PRESETS, type LlamaConfig } from '../../src/model/config';
+import { flattenWeights, packWeights, unflattenWeights } from '../../src/model/llama';
+import { initParams } from '../../src/model/params';
+import { NOTEBOOK_PAIR, type Granularity } from '../../src/train/data';
+import { buildScoringConstants, tokenLogProbs } from '../../src/train/logprobs';
+import { DEFAULT_LOSS_PARAMS, type LossId } from '../../src/train/losses';
+import { buildObjectiveConstants, objective } from '../../src/train/objective';
+import { adamStep, ADAM, sgdStep } from '../../src/train/optimizers';
+import { packPairs } from '../../src/train/packing';
+import { Rng } from '../../src/model/rng';
+
+const TINY: LlamaConfig = { ...MODEL_PRESETS.tiny, hiddenSize: 16, intermediateSize: 24, initStd: 0.2 };
+
+/**
+ * Directional derivative check: <grad L, d> against the central difference
+ * (L(w + e d) - L(w - e d)) / 2e along a random unit direction d.
+ */
+function checkGradient(loss: LossId, granularity: Granularity, xnn: boolean): { analytic: number; numeric: number } {
+  const packed = packPairs([NOTEBOOK_PAIR, { prompt: [1, 2, 3], chosen: [4, 5, 6, 7], rejected: [8, 9, 10, 11] }], 'next-token');
+  const scoring = buildScoringConstants(TINY, packed);
+  const ref = tf.tidy(() => tokenLogProbs(packWeights([initParams(TINY, 9, 1)]), scoring, TINY, { xnn }).tokenLogp);
+  const objK = buildObjectiveConstants(packed, ref, granularity);
+  const runs = [{ loss, beta: 0.5, params: DEFAULT_LOSS_PARAMS }];
+  const L = (...ws: tf.Tensor[]) => {
+    const lp = tokenLogProbs(unflattenWeights(ws, TINY.numLayers), scoring, TINY, { xnn });
+    return objective(lp.tokenLogp, runs, objK, null).total as tf.Scalar;
+  };
+  const ws = flattenWeights(packWeights([initParams(TINY, 4, 0)]));
+  const rng = new Rng(123);
+  // A random unit direction over all parameters.
+  const raw = ws.map((w) => rng.fillNormal(new Float32Array(w.size), 1));
+  const norm = Math.sqrt(raw.reduce((s, a) => s + a.reduce((t, v) => t + v * v, 0), 0));
+  const dirs = ws.map((w, i) => tf.tensor(raw[i]!.map((v) => v / norm), w.shape));
+  const grads = tf.grads(L)(ws);
+  const analytic = grads.reduce((s, g, i) => s + tf.sum(tf.mul(g, dirs[i]!)).dataSync()[0]!, 0);
+  const eps = 1e-2;
+  const at = (sign: number) => tf.tidy(() => L(...ws.map((w, i) => tf.add(w, tf.mul(sign * eps, dirs[i]!)))).dataSync()[0]!);
+  const numeric = (at(1) - at(-1)) / (2 * eps);
+  tf.dispose([...ws, ...dirs, ...grads, ref]);
+  scoring.dispose();
+  objK.dispose();
+  return { analytic, numeric };
+}
+
+describe('gradients against finite differences (tiny model)', () => {
+  for (const loss of ['dpo', 'ipo'] as const) {
+    for (const granularity of ['token', 'sequence'] as const) {
+      for (const xnn of [false, true]) {
+        it(`${loss}, ${granularity}-level${xnn ? ', XNN-friendly linear' : ''}`, () => {
+          const { analytic, numeric } = checkGradient(loss, granularity, xnn);
+          expect(Math.abs(analytic)).toBeGreaterThan(1e-3); // the check is not vacuous
+          expect(Math.abs(analytic - numeric)).toBeLessThan(2e-3 * Math.abs(numeric) + 1e-4);
+        });
+      }
+    }
+  }
+});
+
+describe('optimizers', () => {
+  it('SGD subtracts the (already lr-scaled) gradient', () => {
+    const w = tf.tensor3d([1, 2, 3, 4], [2, 1, 2]);
+    const g = tf.tensor3d([0.1, 0.1, -1, 0], [2, 1, 2]);
+    expect(Array.from(sgdStep([w], [g])[0]!.dataSync())).toEqual(Array.from(new Float32Array([0.9, 1.9, 4, 4])));
+  });
+
+  it('Adam follows torch.optim.Adam step by step, with one learning rate per run', () => {
+    // Reference: PyTorch's documented update, in float64.
+    const lr = [1e-3, 0.1];
+    const grad = (w: number, s: number) => 2 * (w - 3) + 0.5 * Math.sin(s); // a noisy quadratic
+    const ref = lr.map((l) => {
+      let w = 1, m = 0, v = 0;
+      const out: number[] = [];
+      for (let t = 1; t <= 5; t++) {
+        const g = grad(w, t);
+        m = ADAM.beta1 * m + (1 - ADAM.beta1) * g;
+        v = ADAM.beta2 * v + (1 - ADAM.beta2) * g * g;
+        const mHat = m / (1 - ADAM.beta1 ** t);
+        const vHat = v / (1 - ADAM.beta2 ** t);
+        w -= (l * mHat) / (Math.sqrt(vHat) + ADAM.eps);
+        out.push(w);
+      }
+      return out;
+    });
+    let w = tf.tensor3d([1, 1], [2, 1, 1]);
+    let m = tf.zerosLike(w);
+    let v = tf.zerosLike(w);
+    for (let t = 1; t <= 5; t++) {
+      const wv = w.dataSync();
+      const g = tf.tensor3d([grad(wv[0]!, t), grad(wv[1]!, t)], [2, 1, 1]);
+      const next = adamStep([w], [g], [m], [v], lr, [t, t]);
+      [w, m, v] = [next.weights[0]!, next.m[0]!, next.v[0]!];
+      const got = w.dataSync();
+      expect(got[0]).toBeCloseTo(ref[0]![t - 1]!, 5);
+      expect(got[1]).toBeCloseTo(ref[1]![t - 1]!, 5);
+    }
+  });
+});

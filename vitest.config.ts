@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    setupFiles: ['tests/unit/setup.ts'],
+    // The notebook-preset tests train a 1.3M-parameter model on the pure-JS CPU backend.
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
