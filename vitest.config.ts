@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two workers even on a 2-core machine: the slow notebook files are balanced to run side by side.
+    maxWorkers: 2,
   },
 });

@@ -35,7 +35,7 @@ export interface LinearOptions {
  */
 const xnnLinear2d = customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, w]);
-  const value = tf.transpose(tf.matMul(w, tf.transpose(x))); // [M, out]
+  const value = tf.tidy(() => tf.transpose(tf.matMul(w, tf.transpose(x)))); // [M, out]
   const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
     const g = dy as tf.Tensor; // [M, out]
     const [xs, ws] = saved as [tf.Tensor, tf.Tensor];

@@ -83,9 +83,9 @@ describe('optimizers', () => {
       }
       return out;
     });
-    let w = tf.tensor3d([1, 1], [2, 1, 1]);
-    let m = tf.zerosLike(w);
-    let v = tf.zerosLike(w);
+    let w: tf.Tensor = tf.tensor3d([1, 1], [2, 1, 1]);
+    let m: tf.Tensor = tf.zerosLike(w);
+    let v: tf.Tensor = tf.zerosLike(w);
     for (let t = 1; t <= 5; t++) {
       const wv = w.dataSync();
       const g = tf.tensor3d([grad(wv[0]!, t), grad(wv[1]!, t)], [2, 1, 1]);

@@ -1,0 +1,106 @@
+/**
+ * `npm run experiment`: runs a comparison headlessly and reports it.
+ * Prints a table of each run's final metrics; --json writes every metric of
+ * every step of every run; --export-init writes the initial weights.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { importSafetensors, exportSafetensors } from '../model/weights';
+import { parseExperiment, toComparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
+import { findPreset, PRESETS } from '../train/presets';
+import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
+import { parseCliArgs, USAGE, type CliArgs } from './args';
+import { useNodeBackend } from './node-backend';
+import { finalTable, resultsJson } from './report';
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`--config ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Preset, then config file, then single flags, each overriding the last. */
+export function resolveExperiment(args: CliArgs): Experiment {
+  let spec: Partial<ExperimentSpec> = {};
+  if (args.preset !== undefined) {
+    const preset = findPreset(args.preset);
+    if (!preset) throw new Error(`unknown preset "${args.preset}"; choose one of ${PRESETS.map((p) => `${p.id} (${p.section})`).join(', ')}`);
+    spec = structuredClone(preset.spec);
+  }
+  if (args.config !== undefined) {
+    const fromFile = readJson(args.config);
+    if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) throw new Error(`--config ${args.config}: expected a JSON object`);
+    spec = { ...spec, ...(fromFile as Partial<ExperimentSpec>) };
+  }
+  if (args.preset === undefined && args.config === undefined) throw new Error('give --preset or --config');
+  if (args.model !== undefined) spec.model = args.model as ExperimentSpec['model'];
+  if (args.steps !== undefined) spec.steps = args.steps;
+  if (args.seed !== undefined) spec.seed = args.seed;
+  return parseExperiment(spec);
+}
+
+function loadWeights(args: CliArgs, e: Experiment): InitialWeights {
+  const seeded = seededWeights(e);
+  const model = toComparisonConfig(e).model;
+  const read = (file: string) => {
+    try {
+      return importSafetensors(new Uint8Array(readFileSync(file)), model);
+    } catch (err) {
+      throw new Error(`${file}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    policy: args.policyWeights ? read(args.policyWeights) : seeded.policy,
+    reference: args.refWeights ? read(args.refWeights) : seeded.reference,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const e = resolveExperiment(args);
+  const weights = loadWeights(args, e);
+  if (args.exportInit) {
+    mkdirSync(args.exportInit, { recursive: true });
+    writeFileSync(path.join(args.exportInit, 'policy.safetensors'), exportSafetensors(weights.policy, 'policy'));
+    writeFileSync(path.join(args.exportInit, 'reference.safetensors'), exportSafetensors(weights.reference, 'reference'));
+  }
+  await useNodeBackend(args.backend);
+  const cmp = createComparison(e, weights);
+  const t0 = performance.now();
+  let lastReport = 0;
+  await trainFor(cmp, e.steps, {
+    readEvery: 10,
+    onRead: (done) => {
+      if (process.stderr.isTTY && performance.now() - lastReport > 1000) {
+        lastReport = performance.now();
+        process.stderr.write(`\rstep ${done}/${e.steps}`);
+      }
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (process.stderr.isTTY) process.stderr.write('\r');
+  console.log(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
+  console.log(finalTable(e, cmp.logs));
+  if (args.json) {
+    writeFileSync(args.json, JSON.stringify(resultsJson(e, cmp.logs, tf.getBackend())));
+    console.log(`wrote ${args.json}`);
+  }
+  cmp.dispose();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`error: ${err.message}`);
+    if (/Usage|--/.test(err.message) || err.name === 'TypeError') console.error(`\n${USAGE}`);
+    process.exit(2);
+  },
+);
