@@ -33,7 +33,8 @@ export function parseSafetensors(bytes: Uint8Array): { tensors: Map<string, Name
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
   if (headerLen > MAX_HEADER_BYTES) {
-    throw new SafetensorsError(`header of ${headerLen} bytes is larger than the ${MAX_HEADER_BYTES}-byte limit`);
+    // Any 8 bytes of another kind of file read as a huge length; say both things.
+    throw new SafetensorsError(`not a safetensors file: its header would be ${headerLen} bytes, over the ${MAX_HEADER_BYTES / 1e6} MB limit`);
   }
   if (8 + headerLen > bytes.byteLength) {
     throw new SafetensorsError(`file is truncated: header says ${headerLen} bytes but only ${bytes.byteLength - 8} follow`);

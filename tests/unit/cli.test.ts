@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MODEL_PRESETS } from '../../src/model/config';
+import { importSafetensors } from '../../src/model/weights';
+import { SCALAR_METRICS } from '../../src/train/metrics';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
+const tmp = (name: string) => path.join(dir, name);
+
+function experiment(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/experiment.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+interface Results {
+  runs: { label: string; loss_type: string; beta: number; lr: number; optimizer: string; status: { state: string }; metrics: Record<string, number[]> }[];
+}
+const readResults = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Results;
+
+describe('npm run experiment', () => {
+  it('runs a preset, prints a table and writes every metric of every step', () => {
+    const r = experiment('--preset', '6.3.1', '--model', 'tiny', '--steps', '5', '--backend', 'cpu', '--json', tmp('a.json'), '--export-init', tmp('init'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/5 runs x 5 steps, tiny model, cpu backend/);
+    expect(r.out).toMatch(/IPO β=0.1 lr=0.0001 .* ok/);
+    const json = readResults(tmp('a.json'));
+    expect(json.runs.map((x) => [x.loss_type, x.beta, x.lr, x.optimizer])).toEqual([
+      ['ipo', 0.1, 1e-4, 'sgd'], ['ipo', 0.5, 1e-4, 'sgd'], ['ipo', 1, 1e-4, 'sgd'], ['dpo', 0.1, 1e-2, 'sgd'], ['dpo', 0.5, 1e-2, 'sgd'],
+    ]);
+    for (const run of json.runs) for (const m of [...SCALAR_METRICS, 'h/0', 'h/3']) expect(run.metrics[m], m).toHaveLength(5);
+    for (const f of ['policy', 'reference']) {
+      expect(existsSync(tmp(`init/${f}.safetensors`))).toBe(true);
+      expect(() => importSafetensors(new Uint8Array(readFileSync(tmp(`init/${f}.safetensors`))), MODEL_PRESETS.tiny)).not.toThrow();
+    }
+  });
+
+  it('reproduces a run exactly from exported initial weights, whatever the seed', () => {
+    const r = experiment('--preset', 'beta-sweep', '--model', 'tiny', '--steps', '5', '--backend', 'cpu', '--seed', '999',
+      '--policy-weights', tmp('init/policy.safetensors'), '--ref-weights', tmp('init/reference.safetensors'), '--json', tmp('b.json'));
+    expect(r.code).toBe(0);
+    expect(readResults(tmp('b.json')).runs.map((x) => x.metrics)).toEqual(readResults(tmp('a.json')).runs.map((x) => x.metrics));
+  });
+
+  it('takes a JSON config: other losses, sequence level, next-token scoring, WASM', () => {
+    writeFileSync(tmp('config.json'), JSON.stringify({
+      model: 'tiny', steps: 3, granularity: 'sequence', scoring: 'next-token',
+      data: [{ prompt: [1, 2, 3], chosen: [4, 5], rejected: [6, 7, 8] }],
+      runs: [{ loss: 'simpo', beta: 2, lr: 0.01, simpoGamma: 0.5 }, { loss: 'orpo', beta: 0.1, lr: 0.01, optimizer: 'adam' }],
+    }));
+    const r = experiment('--config', tmp('config.json'), '--json', tmp('c.json'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/2 runs x 3 steps, tiny model, wasm backend/);
+    const json = readResults(tmp('c.json'));
+    expect(json.runs.map((x) => x.loss_type)).toEqual(['simpo', 'orpo']);
+    expect(json.runs[1]!.metrics.loss!.every(Number.isFinite)).toBe(true);
+  });
+
+  const failures: [string, string[], RegExp][] = [
+    ['no experiment', [], /give --preset or --config/],
+    ['an unknown preset', ['--preset', 'nope'], /unknown preset "nope"; choose one of dpo-overfits \(6.2\), beta-sweep \(6.3.1\), lr-sweep \(6.3.2\)/],
+    ['a non-numeric step count', ['--preset', '6.2', '--steps', 'ten'], /--steps must be a whole number, got "ten"/],
+    ['zero steps', ['--preset', '6.2', '--steps', '0'], /steps: .*>=1/],
+    ['an unknown backend', ['--preset', '6.2', '--backend', 'webgpu'], /--backend must be one of cpu, wasm/],
+    ['an unknown flag', ['--preset', '6.2', '--bogus'], /Unknown option '--bogus'/],
+    ['a config that is not JSON', ['--config', 'src/cli/args.ts'], /--config src\/cli\/args.ts: .*JSON/],
+    ['a weights file that is not safetensors', ['--preset', '6.2', '--model', 'tiny', '--policy-weights', 'package.json'], /package.json: not a safetensors file/],
+    ['weights of the wrong model size', ['--preset', '6.2', '--model', 'notebook', '--ref-weights', tmp('init/reference.safetensors')], /do not fit this model/],
+  ];
+  for (const [what, args, message] of failures) {
+    it(`exits 2 with a clear message on ${what}`, () => {
+      const r = experiment(...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    });
+  }
+
+  it('rejects an invalid config listing every problem', () => {
+    writeFileSync(tmp('bad.json'), JSON.stringify({ steps: -1, runs: [{ loss: 'ppo', beta: 0, lr: 'fast' }] }));
+    const r = experiment('--config', tmp('bad.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/steps/);
+    expect(r.err).toMatch(/runs\.0\.loss/);
+    expect(r.err).toMatch(/runs\.0\.beta/);
+    expect(r.err).toMatch(/runs\.0\.lr/);
+  });
+});
