@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import SummaryReporter from './tests/summary-reporter';
 
 export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
+    reporters: ['default', new SummaryReporter('unit')],
     setupFiles: ['tests/unit/setup.ts'],
     // The notebook-preset tests train a 1.3M-parameter model on the pure-JS CPU backend.
     testTimeout: 600_000,

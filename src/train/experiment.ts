@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
 import { DATA_LIMITS, NOTEBOOK_PAIR } from './data';
-import { LOSS_IDS } from './losses';
-import { OPTIMIZER_IDS } from './optimizers';
-import { MAX_RUNS, type ComparisonConfig } from './trainer';
+import { LOSS_IDS, MAX_RUNS, OPTIMIZER_IDS } from './catalog';
+import type { ComparisonConfig } from './trainer';
 
 export const MAX_STEPS = 10_000;
 

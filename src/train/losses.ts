@@ -13,20 +13,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '../model/layers';
+import { LOSS_CATALOG, type LossId, type LossInfo, type LossParams } from './catalog';
 
-export const LOSS_IDS = ['dpo', 'ipo', 'ipo_mean', 'cdpo', 'robust', 'hinge', 'dpop', 'simpo', 'orpo'] as const;
-export type LossId = (typeof LOSS_IDS)[number];
-
-export interface LossParams {
-  /** cDPO and robust DPO: assumed probability that a label is flipped. */
-  labelSmoothing: number;
-  /** DPOP: weight of the penalty on the chosen log-prob falling below the reference's. */
-  dpopLambda: number;
-  /** SimPO: target reward margin gamma. */
-  simpoGamma: number;
-}
-
-export const DEFAULT_LOSS_PARAMS: LossParams = { labelSmoothing: 0.1, dpopLambda: 50, simpoGamma: 0.5 };
+export { LOSS_IDS, DEFAULT_LOSS_PARAMS, type LossId, type LossParams } from './catalog';
 
 export interface LossInputs {
   pc: Tensor;
@@ -42,21 +31,6 @@ export interface LossOutput {
   losses: Tensor;
   chosenRewards: Tensor;
   rejectedRewards: Tensor;
-}
-
-export interface LossInfo {
-  id: LossId;
-  label: string;
-  paper: string;
-  /** How a sequence-level unit aggregates token log-probs: summed, or averaged over the answer length. */
-  aggregate: 'sum' | 'mean';
-  /** Whether the reference model enters the loss (SimPO and ORPO are reference-free). */
-  usesReference: boolean;
-  /** Which LossParams the loss reads. */
-  params: (keyof LossParams)[];
-  /** What beta means for this loss. */
-  betaMeaning: string;
-  fn: (x: LossInputs) => LossOutput;
 }
 
 const logSigmoid = (z: Tensor): Tensor => tf.neg(tf.softplus(tf.neg(z)));
@@ -135,19 +109,15 @@ function orpo(x: LossInputs): LossOutput {
   return { losses, chosenRewards: tf.mul(x.beta, x.pc), rejectedRewards: tf.mul(x.beta, x.pr) };
 }
 
-const info = (
-  id: LossId, label: string, paper: string, aggregate: 'sum' | 'mean', fn: LossInfo['fn'],
-  extra: Partial<Pick<LossInfo, 'usesReference' | 'params' | 'betaMeaning'>> = {},
-): LossInfo => ({ id, label, paper, aggregate, fn, usesReference: true, params: [], betaMeaning: 'KL strength beta', ...extra });
-
-export const LOSSES: Record<LossId, LossInfo> = {
-  dpo: info('dpo', 'DPO', 'Rafailov et al. 2023, Direct Preference Optimization (eq. 7)', 'sum', dpo),
-  ipo: info('ipo', 'IPO', 'Azar et al. 2023, A General Theoretical Paradigm… (eq. 17)', 'sum', ipo, { betaMeaning: 'tau: target margin 1/(2 beta)' }),
-  ipo_mean: info('ipo_mean', 'IPO (length-averaged, TRL)', 'Azar et al. 2023; TRL loss_type="ipo" averages log-probs over the answer', 'mean', ipo, { betaMeaning: 'tau: target margin 1/(2 beta)' }),
-  cdpo: info('cdpo', 'cDPO', 'Mitchell 2023, A note on DPO with noisy preferences', 'sum', cdpo, { params: ['labelSmoothing'] }),
-  robust: info('robust', 'Robust DPO', 'Chowdhury et al. 2024, Provably Robust DPO (eq. 7)', 'sum', robust, { params: ['labelSmoothing'] }),
-  hinge: info('hinge', 'Hinge (SLiC)', 'Zhao et al. 2023, SLiC-HF (eq. 1)', 'sum', hinge, { betaMeaning: '1/beta is the margin' }),
-  dpop: info('dpop', 'DPOP (Smaug)', 'Pal et al. 2024, Smaug: Fixing Failure Modes of Preference Optimisation (eq. 3)', 'sum', dpop, { params: ['dpopLambda'] }),
-  simpo: info('simpo', 'SimPO', 'Meng et al. 2024, SimPO: Simple Preference Optimization (eq. 6)', 'mean', simpo, { usesReference: false, params: ['simpoGamma'], betaMeaning: 'reward scale beta' }),
-  orpo: info('orpo', 'ORPO', 'Hong et al. 2024, ORPO: Monolithic Preference Optimization (eqs. 6-7)', 'mean', orpo, { usesReference: false, betaMeaning: 'lambda: weight of the odds-ratio term' }),
+/** The catalog's loss entries with their implementations. */
+export const LOSSES: Record<LossId, LossInfo & { fn: (x: LossInputs) => LossOutput }> = {
+  dpo: { ...LOSS_CATALOG.dpo, fn: dpo },
+  ipo: { ...LOSS_CATALOG.ipo, fn: ipo },
+  ipo_mean: { ...LOSS_CATALOG.ipo_mean, fn: ipo },
+  cdpo: { ...LOSS_CATALOG.cdpo, fn: cdpo },
+  robust: { ...LOSS_CATALOG.robust, fn: robust },
+  hinge: { ...LOSS_CATALOG.hinge, fn: hinge },
+  dpop: { ...LOSS_CATALOG.dpop, fn: dpop },
+  simpo: { ...LOSS_CATALOG.simpo, fn: simpo },
+  orpo: { ...LOSS_CATALOG.orpo, fn: orpo },
 };

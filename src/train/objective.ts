@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '../model/layers';
 import type { Granularity } from './data';
-import { LOSSES, type LossId, type LossParams } from './losses';
+import type { LossId, LossParams } from './catalog';
+import { LOSSES } from './losses';
 import type { PackedPairs } from './packing';
 
 export interface RunObjective {

@@ -10,8 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '../model/layers';
 
-export const OPTIMIZER_IDS = ['sgd', 'adam'] as const;
-export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
+export { OPTIMIZER_IDS, type OptimizerId } from './catalog';
 
 /** PyTorch's Adam defaults. eps is always passed explicitly: tfjs WebGL would default it to 1e-4 (SPEC 6). */
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;

@@ -18,14 +18,13 @@ import type { LinearOptions, Tensor } from '../model/layers';
 import { flattenWeights, packWeights, unflattenWeights, unpackWeights } from '../model/llama';
 import type { ParamSet } from '../model/params';
 import { validateData, type Granularity, type PreferencePair, type ScoringMode } from './data';
-import { DEFAULT_LOSS_PARAMS, type LossId, type LossParams } from './losses';
+import { DEFAULT_LOSS_PARAMS, MAX_RUNS, type LossId, type LossParams, type OptimizerId } from './catalog';
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
 import { emptyRunLog, hMetric, type RunLog, type ScalarMetric } from './metrics';
 import { buildObjectiveConstants, objective, STAT_COLUMNS, type ObjectiveConstants } from './objective';
-import { adamStep, sgdStep, type OptimizerId } from './optimizers';
+import { adamStep, sgdStep } from './optimizers';
 import { packPairs } from './packing';
 
-export const MAX_RUNS = 8;
 
 export interface RunConfig {
   label: string;

@@ -1,0 +1,250 @@
+/**
+ * Everything that changes the lab: user actions and worker events. Exported
+ * outside components (zustand's recommended shape), so the store can be
+ * driven and tested without React or a worker.
+ */
+import { MAX_RUNS } from '../train/catalog';
+import { validateData, type PreferencePair } from '../train/data';
+import { describeIssues, ExperimentSchema, RunSchema, type Experiment } from '../train/experiment';
+import { findPreset } from '../train/presets';
+import type { EnginePort } from '../worker/client';
+import type { BackendChoice, Distribution, FromWorker, RunPatch, ToWorker, WeightsRole } from '../worker/protocol';
+import { labStore, type LabState, type Notice, type RunSeries } from './store';
+
+let engine: EnginePort | null = null;
+let noticeId = 0;
+
+const get = labStore.getState;
+const set = labStore.setState;
+const send = (msg: ToWorker, transfer?: Transferable[]) => engine?.send(msg, transfer);
+
+/** Connects the store to a training engine and loads the current experiment. */
+export function connectEngine(port: EnginePort): void {
+  engine = port;
+  send({ type: 'setBackend', choice: get().training.backendChoice });
+  reload();
+}
+
+export function notify(kind: Notice['kind'], text: string): void {
+  const notice = { id: ++noticeId, kind, text };
+  set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), notice].slice(-4) }));
+}
+
+export function dismissNotice(id: number): void {
+  set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+const emptySeries = (n: number): RunSeries[] => Array.from({ length: n }, () => ({ metrics: {}, status: { state: 'ok' } }));
+
+/** Sends the experiment to the worker, which restarts it at step 0. */
+function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer | null } = {}): void {
+  const { experiment } = get();
+  set((s) => ({
+    series: emptySeries(experiment.runs.length),
+    changes: [],
+    distribution: null,
+    initialDistribution: null,
+    training: { ...s.training, state: 'starting', step: 0, stepsPerSecond: null, msPerStep: null, firstStepMs: null },
+    view: {
+      ...s.view,
+      hidden: experiment.runs.map((_, i) => s.view.hidden[i] ?? false),
+      hRun: Math.min(s.view.hRun, experiment.runs.length - 1),
+      squeezePair: Math.min(s.view.squeezePair, experiment.data.length - 1),
+    },
+  }));
+  const transfer = [weights.policy, weights.reference].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  send({ type: 'load', experiment, ...weights }, transfer);
+}
+
+/**
+ * Replaces the experiment after validating it; returns the problems instead
+ * when it is invalid (and changes nothing).
+ */
+export function setExperiment(next: unknown, presetId: string | null = null): string[] {
+  const r = ExperimentSchema.safeParse(next);
+  if (!r.success) return describeIssues(r.error);
+  const dataProblems = validateData(r.data.data, 32, r.data.granularity);
+  if (dataProblems.length > 0) return dataProblems;
+  const restarted = get().training.step > 0;
+  set({ experiment: r.data, presetId });
+  reload();
+  if (restarted) notify('info', 'The experiment changed, so training restarted from step 0.');
+  return [];
+}
+
+export function applyPreset(id: string): void {
+  const preset = findPreset(id);
+  if (!preset) return notify('error', `There is no preset "${id}".`);
+  set((s) => ({ view: { ...s.view, hidden: preset.spec.runs.map(() => false), hRun: 0 } }));
+  setExperiment(structuredClone(preset.spec), preset.id);
+}
+
+type Settings = Pick<Experiment, 'model' | 'seed' | 'steps' | 'scoring' | 'granularity'>;
+
+/** Changes one global setting; the step count applies live, the others restart. */
+export function setSetting<K extends keyof Settings>(key: K, value: Settings[K]): string[] {
+  const { experiment, presetId } = get();
+  if (key !== 'steps') return setExperiment({ ...experiment, [key]: value }, null);
+  const r = ExperimentSchema.safeParse({ ...experiment, steps: value });
+  if (!r.success) return describeIssues(r.error);
+  set({ experiment: r.data, presetId });
+  send({ type: 'setSteps', steps: r.data.steps });
+  return [];
+}
+
+export function setData(pairs: PreferencePair[]): string[] {
+  return setExperiment({ ...get().experiment, data: pairs }, null);
+}
+
+/**
+ * Changes a run's loss, beta, learning rate or optimizer. Before the first
+ * step this reloads; after it, the run changes live from the next step and
+ * the charts mark where.
+ */
+export function updateRun(index: number, patch: RunPatch): string[] {
+  const { experiment, training } = get();
+  const current = experiment.runs[index];
+  if (!current) return [`there is no run ${index + 1}`];
+  const merged = { ...current, ...patch, ...(patch.lossParams ?? {}) };
+  delete (merged as { lossParams?: unknown }).lossParams;
+  const r = RunSchema.safeParse(merged);
+  if (!r.success) return describeIssues(r.error).map((m) => `run ${index + 1}: ${m}`);
+  const runs = experiment.runs.map((run, i) => (i === index ? r.data : run));
+  if (training.step === 0) return setExperiment({ ...experiment, runs }, null);
+  set((s) => ({
+    experiment: { ...s.experiment, runs },
+    presetId: null,
+    changes: [...s.changes, { run: index, step: training.step, text: describePatch(patch) }],
+  }));
+  send({ type: 'updateRun', run: index, patch });
+  return [];
+}
+
+function describePatch(p: RunPatch): string {
+  const parts = [p.loss && `loss ${p.loss}`, p.beta !== undefined && `β ${p.beta}`, p.lr !== undefined && `lr ${p.lr}`, p.optimizer && p.optimizer];
+  return parts.filter(Boolean).join(', ') || 'changed';
+}
+
+export function addRun(): void {
+  const { experiment } = get();
+  if (experiment.runs.length >= MAX_RUNS) return notify('error', `A comparison holds at most ${MAX_RUNS} runs.`);
+  const last = experiment.runs.at(-1)!;
+  setExperiment({ ...experiment, runs: [...experiment.runs, { ...last, label: '' }] });
+}
+
+export function duplicateRun(index: number): void {
+  const { experiment } = get();
+  if (experiment.runs.length >= MAX_RUNS) return notify('error', `A comparison holds at most ${MAX_RUNS} runs.`);
+  const copy = { ...experiment.runs[index]!, label: experiment.runs[index]!.label ? `${experiment.runs[index]!.label} (copy)` : '' };
+  setExperiment({ ...experiment, runs: [...experiment.runs.slice(0, index + 1), copy, ...experiment.runs.slice(index + 1)] });
+}
+
+export function removeRun(index: number): void {
+  const { experiment } = get();
+  if (experiment.runs.length <= 1) return notify('error', 'A comparison needs at least one run.');
+  set((s) => ({ view: { ...s.view, hidden: s.view.hidden.filter((_, i) => i !== index) } }));
+  setExperiment({ ...experiment, runs: experiment.runs.filter((_, i) => i !== index) });
+}
+
+export const run = () => send({ type: 'run' });
+export const pause = () => send({ type: 'pause' });
+export const step = () => send({ type: 'step' });
+export const reset = () => reload();
+
+export function toggleRunning(): void {
+  const state = get().training.state;
+  if (state === 'running') pause();
+  else if (state !== 'done' && state !== 'starting') run();
+}
+
+export function chooseBackend(choice: BackendChoice): void {
+  set((s) => ({ training: { ...s.training, backendChoice: choice, state: 'starting' } }));
+  send({ type: 'setBackend', choice });
+  set({ series: emptySeries(get().experiment.runs.length), changes: [], distribution: null, initialDistribution: null });
+}
+
+/** Imports safetensors weights for the policy init or the reference; the worker validates and restarts. */
+export function importWeights(role: WeightsRole, bytes: ArrayBuffer): void {
+  reload({ [role]: bytes });
+}
+
+export function clearWeights(role: WeightsRole): void {
+  reload({ [role]: null });
+}
+
+export function focusRun(index: number): void {
+  set((s) => ({ view: { ...s.view, hRun: index } }));
+  send({ type: 'watch', run: index });
+}
+
+export function setView(patch: Partial<LabState['view']>): void {
+  set((s) => ({ view: { ...s.view, ...patch } }));
+}
+
+export function toggleHidden(index: number): void {
+  set((s) => ({ view: { ...s.view, hidden: s.view.hidden.map((h, i) => (i === index ? !h : h)) } }));
+}
+
+function distributionUpdate(s: LabState, d: Distribution): Partial<LabState> {
+  return { distribution: d, ...(s.initialDistribution === null && d.step <= 1 && { initialDistribution: d.logp }) };
+}
+
+/** Applies what the worker reports; stale messages from an earlier load are ignored. */
+export function onWorkerEvent(msg: FromWorker): void {
+  const s = get();
+  switch (msg.type) {
+    case 'backend':
+      return set({ training: { ...s.training, backend: msg.info } });
+    case 'loaded':
+      return set({
+        training: { ...s.training, generation: msg.generation, customWeights: msg.customWeights },
+        answerLength: msg.answerLength,
+        series: emptySeries(s.experiment.runs.length),
+      });
+    case 'state':
+      if (msg.generation !== s.training.generation) return;
+      return set({ training: { ...s.training, state: msg.state, step: msg.step } });
+    case 'tick': {
+      if (msg.generation !== s.training.generation) return;
+      const series = s.series.map((old, r) => {
+        const d = msg.delta.runs[r];
+        if (!d) return old;
+        const metrics: Record<string, number[]> = { ...old.metrics };
+        for (const [name, values] of Object.entries(d.metrics)) if (values.length > 0) metrics[name] = [...(old.metrics[name] ?? []), ...values];
+        return { metrics, status: d.status };
+      });
+      for (const [r, d] of msg.delta.runs.entries()) {
+        if (d.status.state === 'diverged' && s.series[r]?.status.state !== 'diverged') notify('error', `Run ${r + 1} stopped: ${d.status.reason}.`);
+      }
+      const speed = msg.speed ?? { stepsPerSecond: s.training.stepsPerSecond, msPerStep: s.training.msPerStep, firstStepMs: s.training.firstStepMs };
+      return set({
+        series,
+        training: { ...get().training, step: Math.max(s.training.step, msg.step), ...speed },
+        ...(msg.distribution && distributionUpdate(s, msg.distribution)),
+      });
+    }
+    case 'distribution':
+      if (msg.generation !== s.training.generation) return;
+      return set(distributionUpdate(s, msg.distribution));
+    case 'weights':
+      return onWeights(msg.which, msg.bytes);
+    case 'error':
+      return notify('error', msg.message);
+  }
+}
+
+type WeightsWhich = Extract<FromWorker, { type: 'weights' }>['which'];
+let weightsListener: ((which: WeightsWhich, bytes: ArrayBuffer) => void) | null = null;
+
+/** Where exported weights go (the UI saves them as a file). */
+export function onExportedWeights(listener: typeof weightsListener): void {
+  weightsListener = listener;
+}
+
+function onWeights(which: WeightsWhich, bytes: ArrayBuffer): void {
+  weightsListener?.(which, bytes);
+}
+
+export function exportWeights(which: 'initial-policy' | 'reference' | { run: number }): void {
+  send({ type: 'exportWeights', which });
+}

@@ -1,0 +1,85 @@
+/**
+ * Preference pairs, as token ids or as text through a tiny vocabulary, with
+ * validation messages. Edits apply together (one restart), not per keystroke.
+ */
+import { useEffect, useState } from 'react';
+import { setData, setView } from '../state/actions';
+import { formatTokens, parseTokens, WORDS, CHARS, type TextMode } from '../state/vocab';
+import { DATA_LIMITS, NOTEBOOK_PAIR, type PreferencePair } from '../train/data';
+import { CloseIcon } from './icons';
+import { useLab } from './useLab';
+
+type Part = 'prompt' | 'chosen' | 'rejected';
+const PARTS: Part[] = ['prompt', 'chosen', 'rejected'];
+type Texts = Record<Part, string>[];
+
+const toTexts = (pairs: PreferencePair[], mode: TextMode): Texts => pairs.map((p) => ({ prompt: formatTokens(p.prompt, mode), chosen: formatTokens(p.chosen, mode), rejected: formatTokens(p.rejected, mode) }));
+
+export function DataEditor() {
+  const data = useLab((s) => s.experiment.data);
+  const mode = useLab((s) => s.view.textMode);
+  const [texts, setTexts] = useState<Texts>(() => toTexts(data, mode));
+  const [problems, setProblems] = useState<string[]>([]);
+  useEffect(() => {
+    setTexts(toTexts(data, mode));
+    setProblems([]);
+  }, [data, mode]);
+
+  const parsed = texts.map((t) => Object.fromEntries(PARTS.map((p) => [p, parseTokens(t[p], mode, 32)])) as Record<Part, ReturnType<typeof parseTokens>>);
+  const fieldErrors = parsed.flatMap((p, i) => PARTS.flatMap((part) => ('error' in p[part] ? [`pair ${i + 1} ${part}: ${(p[part] as { error: string }).error}`] : [])));
+  const dirty = JSON.stringify(texts) !== JSON.stringify(toTexts(data, mode));
+
+  const apply = () => {
+    if (fieldErrors.length > 0) return setProblems(fieldErrors);
+    const pairs = parsed.map((p) => Object.fromEntries(PARTS.map((part) => [part, (p[part] as { ids: number[] }).ids])) as unknown as PreferencePair);
+    setProblems(setData(pairs));
+  };
+  const edit = (i: number, part: Part, value: string) => setTexts((t) => t.map((row, j) => (j === i ? { ...row, [part]: value } : row)));
+
+  return (
+    <section className="data-editor" aria-label="Preference data">
+      <h2>Data</h2>
+      <div className="data-mode" role="radiogroup" aria-label="Show tokens as">
+        {(['ids', 'words', 'chars'] as TextMode[]).map((m) => (
+          <label key={m}>
+            <input type="radio" name="text-mode" checked={mode === m} onChange={() => setView({ textMode: m })} /> {m === 'ids' ? 'token ids' : m === 'words' ? 'words' : 'characters'}
+          </label>
+        ))}
+      </div>
+      {mode !== 'ids' && (
+        <p className="hint">
+          Vocabulary ({mode}): {mode === 'words' ? WORDS.slice(1).join(' ') : [...CHARS].map((c) => (c === ' ' ? '␣' : c)).join(' ')}
+        </p>
+      )}
+      {texts.map((t, i) => (
+        <fieldset key={i} className="pair" data-testid={`pair-${i}`}>
+          <legend>
+            pair {i + 1}
+            {texts.length > 1 && (
+              <button type="button" className="icon" aria-label={`Remove pair ${i + 1}`} onClick={() => setTexts((x) => x.filter((_, j) => j !== i))}><CloseIcon /></button>
+            )}
+          </legend>
+          {PARTS.map((part) => {
+            const err = parsed[i]![part];
+            return (
+              <label key={part} className={`field pair-${part}`}>
+                <span className="field-label">{part}</span>
+                <input value={t[part]} aria-label={`Pair ${i + 1} ${part}`} aria-invalid={'error' in err} onChange={(e) => edit(i, part, e.target.value)} onKeyDown={(e) => e.key === 'Enter' && apply()} />
+              </label>
+            );
+          })}
+        </fieldset>
+      ))}
+      <div className="data-actions">
+        <button type="button" onClick={() => setTexts((x) => [...x, ...toTexts([NOTEBOOK_PAIR], mode)])} disabled={texts.length >= DATA_LIMITS.maxPairs}>+ Pair</button>
+        <button type="button" className="primary" onClick={apply} disabled={!dirty} data-testid="apply-data">Apply data</button>
+        {dirty && <button type="button" onClick={() => setTexts(toTexts(data, mode))}>Undo edits</button>}
+      </div>
+      {(problems.length > 0 || (dirty && fieldErrors.length > 0)) && (
+        <ul className="problems" role="alert" data-testid="data-problems">
+          {(problems.length > 0 ? problems : fieldErrors).map((p) => <li key={p}>{p}</li>)}
+        </ul>
+      )}
+    </section>
+  );
+}

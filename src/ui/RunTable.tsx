@@ -1,0 +1,70 @@
+/** The runs of the comparison: loss, β, learning rate, optimizer; add, duplicate, remove. */
+import { useShallow } from 'zustand/react/shallow';
+import { addRun, duplicateRun, removeRun, updateRun } from '../state/actions';
+import { runColor } from '../charts/colors';
+import { DEFAULT_LOSS_PARAMS, LOSS_CATALOG, LOSS_IDS, LOSS_PARAM_INFO, MAX_RUNS, type LossId, type OptimizerId } from '../train/catalog';
+import { CloseIcon, CopyIcon } from './icons';
+import { NumberField } from './NumberField';
+import { useLab } from './useLab';
+
+export function RunTable() {
+  const runs = useLab((s) => s.experiment.runs);
+  const statuses = useLab(useShallow((s) => s.series.map((x) => x.status)));
+  return (
+    <section className="runs" aria-label="Runs">
+      <h2>
+        Runs <small>{runs.length} / {MAX_RUNS}</small>
+      </h2>
+      <ol className="run-list">
+        {runs.map((r, i) => {
+          const status = statuses[i];
+          const info = LOSS_CATALOG[r.loss];
+          return (
+            <li key={i} className="run" data-testid={`run-${i}`} style={{ borderLeftColor: runColor(i) }}>
+              <div className="run-head">
+                <span className="swatch" style={{ background: runColor(i) }} aria-hidden />
+                <input
+                  className="run-label"
+                  aria-label={`Run ${i + 1} name`}
+                  defaultValue={r.label}
+                  key={r.label}
+                  placeholder={`run ${i + 1}`}
+                  maxLength={60}
+                  onBlur={(e) => e.target.value !== r.label && updateRun(i, { label: e.target.value })}
+                />
+                <button type="button" className="icon" aria-label={`Duplicate run ${i + 1}`} title="Duplicate" onClick={() => duplicateRun(i)} disabled={runs.length >= MAX_RUNS}><CopyIcon /></button>
+                <button type="button" className="icon" aria-label={`Remove run ${i + 1}`} title="Remove" onClick={() => removeRun(i)} disabled={runs.length <= 1}><CloseIcon /></button>
+              </div>
+              <div className="run-fields">
+                <label className="field">
+                  <span className="field-label">loss</span>
+                  <select aria-label={`Run ${i + 1} loss`} value={r.loss} onChange={(e) => updateRun(i, { loss: e.target.value as LossId })} title={info.paper}>
+                    {LOSS_IDS.map((id) => <option key={id} value={id}>{LOSS_CATALOG[id].label}</option>)}
+                  </select>
+                </label>
+                <NumberField label="β" title={info.betaMeaning} value={r.beta} onCommit={(beta) => updateRun(i, { beta })} />
+                <NumberField label="lr" title="learning rate" value={r.lr} onCommit={(lr) => updateRun(i, { lr })} />
+                <label className="field">
+                  <span className="field-label">optimizer</span>
+                  <select aria-label={`Run ${i + 1} optimizer`} value={r.optimizer} onChange={(e) => updateRun(i, { optimizer: e.target.value as OptimizerId })}>
+                    <option value="sgd">SGD</option>
+                    <option value="adam">Adam</option>
+                  </select>
+                </label>
+                {info.params.map((p) => (
+                  <NumberField key={p} label={LOSS_PARAM_INFO[p].label} value={r[p] ?? DEFAULT_LOSS_PARAMS[p]} onCommit={(v) => updateRun(i, { lossParams: { [p]: v } })} />
+                ))}
+              </div>
+              {status?.state === 'diverged' && (
+                <p className="run-status" role="alert" data-testid={`diverged-${i}`}>
+                  Stopped: {status.reason}.
+                </p>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      <button type="button" onClick={addRun} disabled={runs.length >= MAX_RUNS} data-testid="add-run">+ Add run</button>
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The typed message protocol between the page and the training worker.
+ * Types only: importing this module never loads tfjs.
+ */
+import type { OptimizerId, LossId, LossParams } from '../train/catalog';
+import type { Experiment } from '../train/experiment';
+import type { RunStatus } from '../train/metrics';
+
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendChoice = 'auto' | BackendName;
+
+/** What the worker found out about one backend on this machine. */
+export interface BackendProbe {
+  name: BackendName;
+  available: boolean;
+  /** A software implementation (SwiftShader, llvmpipe): available, but slow for this model. */
+  software: boolean;
+  /** Adapter, renderer or feature details, for people. */
+  detail: string;
+}
+
+export interface BackendInfo {
+  choice: BackendChoice;
+  /** tf.getBackend() after activation: the backend that really runs. */
+  active: BackendName;
+  /** Why this backend, in one sentence ("WebGPU adapter is a software fallback: using WASM"). */
+  reason: string;
+  probes: BackendProbe[];
+  /** Measured steps per second of candidates, when the choice was made by measuring. */
+  measured?: Partial<Record<BackendName, number>>;
+}
+
+export interface RunPatch {
+  label?: string;
+  loss?: LossId;
+  beta?: number;
+  lr?: number;
+  optimizer?: OptimizerId;
+  lossParams?: Partial<LossParams>;
+}
+
+export type WeightsRole = 'policy' | 'reference';
+
+export type ToWorker =
+  | { type: 'setBackend'; choice: BackendChoice }
+  /** (Re)builds the comparison at step 0; weights are safetensors files replacing the seeded init. */
+  | { type: 'load'; experiment: Experiment; policy?: ArrayBuffer | null; reference?: ArrayBuffer | null }
+  | { type: 'run' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset' }
+  | { type: 'setSteps'; steps: number }
+  | { type: 'updateRun'; run: number; patch: RunPatch }
+  | { type: 'watch'; run: number }
+  | { type: 'exportWeights'; which: 'initial-policy' | 'reference' | { run: number } };
+
+export type TrainingState = 'idle' | 'running' | 'paused' | 'done';
+
+export interface Speed {
+  stepsPerSecond: number;
+  msPerStep: number;
+  /** Time of the first step (shader compilation or WASM warm-up included). */
+  firstStepMs: number | null;
+}
+
+/** log pi over the vocabulary at every scored entry ([branch][pair][k]) of one run. */
+export interface Distribution {
+  run: number;
+  step: number;
+  logp: number[][];
+}
+
+/** New values since the previous metrics message, per run. */
+export interface MetricsDelta {
+  /** Index of the first step in this delta. */
+  from: number;
+  runs: { metrics: Record<string, number[]>; status: RunStatus }[];
+}
+
+export type FromWorker =
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'loaded'; generation: number; answerLength: number; customWeights: WeightsRole[] }
+  /** Everything a read produced, in one message (one store update on the page). */
+  | { type: 'tick'; generation: number; step: number; delta: MetricsDelta; speed: Speed | null; distribution: Distribution | null }
+  | { type: 'distribution'; generation: number; distribution: Distribution }
+  | { type: 'state'; generation: number; state: TrainingState; step: number }
+  | { type: 'weights'; which: 'initial-policy' | 'reference' | { run: number }; bytes: ArrayBuffer }
+  | { type: 'error'; message: string; context: string };

@@ -1,0 +1,271 @@
+/**
+ * The worker's training loop, independent of postMessage: it owns the
+ * comparison, steps it while running, reads metrics back on a timer (never
+ * per step), and yields to the event loop so that pause, step and run changes
+ * arrive promptly.
+ */
+import { MODEL_PRESETS } from '../model/config';
+import { exportSafetensors, importSafetensors } from '../model/weights';
+import type { ParamSet } from '../model/params';
+import type { Experiment } from '../train/experiment';
+import { createComparison, seededWeights } from '../train/session';
+import type { Comparison } from '../train/trainer';
+import { activateBackend, probeBackends } from './backends';
+import type { BackendChoice, BackendProbe, Distribution, FromWorker, RunPatch, Speed, ToWorker, TrainingState, WeightsRole } from './protocol';
+
+/**
+ * Read metrics back (and tell the page) at most this often while training, or
+ * every READ_STEPS steps: the page redraws charts a few times a second, so
+ * more messages would only cost its main thread.
+ */
+const READ_MS = 200;
+const READ_STEPS = 50;
+/** Send the squeeze-view distribution at most this often (ms). */
+const DISTRIBUTION_MS = 300;
+/** Give the message loop a turn at least this often (ms). */
+const YIELD_MS = 16;
+
+type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
+
+/** A macrotask turn without setTimeout's 4 ms clamping. */
+function yieldTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(0);
+  });
+}
+
+export class Runner {
+  private probes: BackendProbe[] | null = null;
+  private experiment: Experiment | null = null;
+  private custom: Partial<Record<WeightsRole, ParamSet>> = {};
+  private cmp: Comparison | null = null;
+  private generation = 0;
+  private state: TrainingState = 'idle';
+  private loop: Promise<void> | null = null;
+  private watched = 0;
+  private sent: number[] = [];
+  private lastDistribution = 0;
+  private firstStepMs: number | null = null;
+  private speedWindow: { t: number; step: number }[] = [];
+
+  constructor(private readonly post: Post) {}
+
+  async handle(msg: ToWorker): Promise<void> {
+    try {
+      switch (msg.type) {
+        case 'setBackend': return await this.setBackend(msg.choice);
+        case 'load': return await this.load(msg.experiment, msg.policy, msg.reference);
+        case 'run': return this.run();
+        case 'pause': return await this.halt('paused');
+        case 'step': return await this.singleStep();
+        case 'reset': return await this.rebuild();
+        case 'setSteps': return this.setSteps(msg.steps);
+        case 'updateRun': return this.updateRun(msg.run, msg.patch);
+        case 'watch':
+          this.watched = msg.run;
+          return await this.sendDistribution();
+        case 'exportWeights': return await this.exportWeights(msg.which);
+      }
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message, context: msg.type });
+    }
+  }
+
+  private async setBackend(choice: BackendChoice): Promise<void> {
+    await this.halt('idle');
+    this.probes ??= await probeBackends();
+    // Tensors live on one backend: drop the comparison before switching, rebuild after.
+    this.cmp?.dispose();
+    this.cmp = null;
+    const info = await activateBackend(choice, this.probes);
+    this.post({ type: 'backend', info });
+    if (this.experiment) await this.rebuild();
+  }
+
+  /**
+   * Validates everything (weights included) before touching the current
+   * comparison, so a bad file or experiment changes nothing. A weights field
+   * left out keeps the current custom weights if they fit the model; null drops them.
+   */
+  private async load(experiment: Experiment, policy?: ArrayBuffer | null, reference?: ArrayBuffer | null): Promise<void> {
+    const model = MODEL_PRESETS[experiment.model];
+    const next = { ...this.custom };
+    for (const [role, file] of [['policy', policy], ['reference', reference]] as const) {
+      if (file === null) delete next[role];
+      else if (file !== undefined) {
+        try {
+          next[role] = importSafetensors(new Uint8Array(file), model);
+        } catch (e) {
+          throw new Error(`${role} weights: ${(e as Error).message}`);
+        }
+      } else if (next[role] && next[role]!.config !== model) delete next[role]; // another model size
+    }
+    this.experiment = experiment;
+    this.custom = next;
+    if (!this.probes) await this.setBackend('auto');
+    else await this.rebuild();
+  }
+
+  private async rebuild(): Promise<void> {
+    await this.halt('idle');
+    if (!this.experiment) return;
+    const seeded = seededWeights(this.experiment);
+    const weights = { policy: this.custom.policy ?? seeded.policy, reference: this.custom.reference ?? seeded.reference };
+    this.cmp?.dispose();
+    this.cmp = null;
+    this.generation++;
+    this.cmp = createComparison(this.experiment, weights);
+    this.sent = this.experiment.runs.map(() => 0);
+    this.firstStepMs = null;
+    this.speedWindow = [];
+    this.watched = Math.min(this.watched, this.experiment.runs.length - 1);
+    const answerLength = Math.max(...this.experiment.data.flatMap((p) => [p.chosen.length, p.rejected.length]));
+    this.post({ type: 'loaded', generation: this.generation, answerLength, customWeights: Object.keys(this.custom) as WeightsRole[] });
+    this.setState('idle');
+  }
+
+  private setState(state: TrainingState): void {
+    this.state = state;
+    this.post({ type: 'state', generation: this.generation, state, step: this.cmp?.step ?? 0 });
+  }
+
+  private run(): void {
+    if (!this.cmp || this.state === 'running') return;
+    if (this.finished()) return this.setState('done');
+    this.setState('running');
+    this.loop = this.trainLoop().finally(() => (this.loop = null));
+  }
+
+  /** Stops the loop and waits until it has let go of the comparison. */
+  private async halt(state: TrainingState): Promise<void> {
+    const wasRunning = this.state === 'running';
+    if (wasRunning) this.state = state;
+    await this.loop;
+    if (wasRunning && this.cmp) this.setState(this.finished() ? 'done' : state);
+  }
+
+  private finished(): boolean {
+    return !this.cmp || !this.experiment || this.cmp.step >= this.experiment.steps || this.cmp.activeRuns().length === 0;
+  }
+
+  private async trainLoop(): Promise<void> {
+    const cmp = this.cmp!;
+    let lastRead = performance.now();
+    let lastYield = lastRead;
+    let unread = 0;
+    try {
+      while (this.state === 'running' && this.cmp === cmp) {
+        if (this.finished()) {
+          await this.read();
+          this.setState('done');
+          return;
+        }
+        const t0 = performance.now();
+        cmp.trainStep();
+        unread++;
+        if (this.firstStepMs === null) {
+          await this.read(); // the first step's cost includes shader compilation or WASM warm-up
+          this.firstStepMs = performance.now() - t0;
+          unread = 0;
+        }
+        const now = performance.now();
+        if (now - lastRead > READ_MS || unread >= READ_STEPS) {
+          await this.read();
+          lastRead = performance.now();
+          unread = 0;
+        }
+        if (now - lastYield > YIELD_MS) {
+          await yieldTask();
+          lastYield = performance.now();
+        }
+      }
+      if (unread > 0 && this.cmp === cmp) await this.read();
+    } catch (e) {
+      this.post({ type: 'error', message: `training stopped: ${(e as Error).message}`, context: 'run' });
+      if (this.cmp === cmp) this.setState('paused');
+    }
+  }
+
+  private async singleStep(): Promise<void> {
+    await this.halt('paused');
+    if (!this.cmp || this.finished()) return;
+    this.cmp.trainStep();
+    await this.read();
+    this.setState(this.finished() ? 'done' : 'paused');
+  }
+
+  /** Reads queued metrics and sends what the page has not seen, with speed and (now and then) the distribution. */
+  private async read(): Promise<void> {
+    const cmp = this.cmp!;
+    await cmp.flush();
+    const from = Math.min(...this.sent);
+    const runs = cmp.logs.map((log, r) => {
+      const metrics: Record<string, number[]> = {};
+      for (const [name, values] of Object.entries(log.metrics)) metrics[name] = values.slice(this.sent[r]);
+      this.sent[r] = log.metrics.loss!.length;
+      return { metrics, status: log.status };
+    });
+    const speed = this.measureSpeed(cmp.step);
+    const distribution = performance.now() - this.lastDistribution >= DISTRIBUTION_MS ? await this.distribution() : null;
+    this.post({ type: 'tick', generation: this.generation, step: cmp.step, delta: { from, runs }, speed, distribution });
+  }
+
+  private measureSpeed(step: number): Speed | null {
+    const now = performance.now();
+    this.speedWindow.push({ t: now, step });
+    while (this.speedWindow.length > 2 && now - this.speedWindow[0]!.t > 2000) this.speedWindow.shift();
+    const first = this.speedWindow[0]!;
+    const dt = (now - first.t) / 1000;
+    const steps = step - first.step;
+    return dt > 0 && steps > 0 ? { stepsPerSecond: steps / dt, msPerStep: (1000 * dt) / steps, firstStepMs: this.firstStepMs } : null;
+  }
+
+  private async distribution(): Promise<Distribution | null> {
+    const rows = this.cmp ? await this.cmp.logDistribution(this.watched) : null;
+    if (!rows) return null;
+    this.lastDistribution = performance.now();
+    return { run: this.watched, step: this.cmp!.step, logp: rows.map((r) => Array.from(r)) };
+  }
+
+  private async sendDistribution(): Promise<void> {
+    const distribution = await this.distribution();
+    if (distribution) this.post({ type: 'distribution', generation: this.generation, distribution });
+  }
+
+  private setSteps(steps: number): void {
+    if (!this.experiment) return;
+    this.experiment = { ...this.experiment, steps };
+    if (this.state === 'done' && !this.finished()) this.setState('paused');
+    else if (this.state === 'running' && this.finished()) this.state = 'running'; // the loop finishes it
+  }
+
+  private updateRun(run: number, patch: RunPatch): void {
+    if (!this.cmp || !this.experiment) return;
+    this.cmp.updateRun(run, patch); // validates; throws with a clear message
+    const runs = this.experiment.runs.map((r, i) => (i === run ? { ...r, ...withoutParams(patch), ...patch.lossParams } : r));
+    this.experiment = { ...this.experiment, runs };
+  }
+
+  private async exportWeights(which: 'initial-policy' | 'reference' | { run: number }): Promise<void> {
+    if (!this.cmp) throw new Error('nothing is loaded yet');
+    let params: ParamSet;
+    if (which === 'initial-policy') params = this.cmp.policyInit;
+    else if (which === 'reference') params = this.cmp.reference;
+    else {
+      const status = this.cmp.logs[which.run]?.status;
+      if (!status) throw new Error(`there is no run ${which.run + 1}`);
+      if (status.state === 'diverged') throw new Error(`run ${which.run + 1} diverged; its weights are not finite`);
+      params = (await this.cmp.policies())[which.run]!;
+    }
+    const bytes = exportSafetensors(params, which === 'reference' ? 'reference' : 'policy');
+    const buffer = bytes.buffer as ArrayBuffer;
+    this.post({ type: 'weights', which, bytes: buffer }, [buffer]);
+  }
+}
+
+function withoutParams(patch: RunPatch): Omit<RunPatch, 'lossParams'> {
+  const { lossParams: _ignored, ...rest } = patch;
+  return rest;
+}

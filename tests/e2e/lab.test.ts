@@ -1,0 +1,197 @@
+// The lab in real Chromium (WebGPU and WebGL on the software adapter here), as a user drives it.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch } from './helpers/browser';
+import { currentStep, longTasks, openLab, pixelStats, plotted, screenshot, seriesOf, waitForState, type LabPage } from './helpers/lab';
+import { serveDist, type StaticServer } from './helpers/server';
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist({ base: '/lab/' });
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const IPO = (beta: string) => `IPO β=${beta} lr=0.0001`;
+const DPO = (beta: string) => `DPO β=${beta} lr=0.01`;
+
+describe('the lab page', () => {
+  let lab: LabPage;
+
+  beforeAll(async () => {
+    lab = await openLab(browser, server.url);
+  });
+
+  it('loads with no console error and says which backend runs, truthfully', async () => {
+    const { page, errors } = lab;
+    expect(errors).toEqual([]);
+    const active = await page.getAttribute('[data-testid=backend]', 'data-backend');
+    const reason = (await page.textContent('[data-testid=backend-reason]'))!;
+    // What this browser really offers, asked independently of the app.
+    const gpu = await page.evaluate(async () => {
+      const g = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean; architecture?: string } } | null> } }).gpu;
+      const a = g ? await g.requestAdapter() : null;
+      return { present: a !== null, fallback: a ? a.isFallbackAdapter === true || a.info?.isFallbackAdapter === true || /swiftshader/i.test(a.info?.architecture ?? '') : false };
+    });
+    if (gpu.present && gpu.fallback) {
+      expect(active).not.toBe('webgpu');
+      expect(reason).toMatch(/WebGPU adapter is a software fallback/);
+    }
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(active);
+    expect(reason).toMatch(new RegExp(`using ${{ webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' }[active!]}|^${{ webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' }[active!]}`));
+    expect(await page.textContent('[data-testid=look-for]')).toMatch(/What to look for/);
+  });
+
+  it('switches backend on request and reports the one that really runs', async () => {
+    const { page } = lab;
+    await page.selectOption('select[aria-label=Backend]', 'cpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid=backend]')?.getAttribute('data-backend') === 'cpu');
+    expect(await page.textContent('[data-testid=backend-reason]')).toMatch(/^CPU, as chosen/);
+    await waitForState(page, ['idle']);
+    await page.click('[data-testid=step]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.getAttribute('data-step') === '1');
+    await page.selectOption('select[aria-label=Backend]', 'auto');
+    await page.waitForFunction(() => document.querySelector('[data-testid=backend]')?.getAttribute('data-backend') !== 'cpu', null, { timeout: 60_000 });
+    await waitForState(page, ['idle']);
+    expect(await currentStep(page)).toBe(0); // switching restarts on the new backend
+  });
+
+  it('runs the 6.3.1 preset to the end, and the charts show what SPEC 1 predicts', async () => {
+    const { page } = lab;
+    await page.click('[data-testid=preset-beta-sweep]');
+    await waitForState(page, ['idle']);
+    const since = await page.evaluate(() => performance.now());
+    await page.click('[data-testid=run]');
+    await waitForState(page, ['done'], 240_000);
+    expect(await currentStep(page)).toBe(100);
+
+    // The main thread stayed responsive while the worker trained.
+    const tasks = await longTasks(page, since);
+    expect(Math.max(0, ...tasks), `long tasks: ${tasks.map((t) => t.toFixed(0)).join(', ')} ms`).toBeLessThan(100);
+
+    await page.waitForTimeout(300); // let the last deferred chart render land
+    const piRej = await plotted(page, 'pi-rej');
+    expect(piRej.scale).toBe('log');
+    const last = (name: string) => seriesOf(piRej, name).at(-1)!;
+    // IPO levels off, higher for larger beta; DPO falls far below, with no plateau.
+    expect(last(IPO('1'))).toBeGreaterThan(last(IPO('0.5')));
+    expect(last(IPO('0.5'))).toBeGreaterThan(last(IPO('0.1')));
+    expect(last(IPO('0.1'))).toBeGreaterThan(last(DPO('0.1')));
+    for (const b of ['0.1', '0.5']) {
+      const s = seriesOf(piRej, DPO(b));
+      expect(s).toHaveLength(100);
+      expect(s[0]! - s[99]!).toBeGreaterThan(2); // fell by over 2 orders of magnitude (log10 units)
+      expect(s[79]! - s[99]!).toBeGreaterThan(0.04); // still falling at the end
+    }
+    const ipo1 = seriesOf(piRej, IPO('1'));
+    expect(Math.abs(ipo1[99]! - ipo1[89]!)).toBeLessThan(0.005); // IPO: a plateau
+
+    const sigma = await plotted(page, 'sigma');
+    for (const b of ['0.1', '0.5', '1']) expect(Math.abs(seriesOf(sigma, IPO(b)).at(-1)! - 0.6225)).toBeLessThan(0.002);
+    expect(seriesOf(sigma, DPO('0.5')).at(-1)).toBeGreaterThan(0.95);
+
+    const h = await plotted(page, 'h'); // the first run, IPO beta=0.1: every h_t -> 1/(2 beta) = 5
+    for (const k of h.keys) expect(Math.abs(seriesOf(h, k.name).at(-1)! - 5)).toBeLessThan(0.1);
+
+    const png = await screenshot(page, 'lab-6.3.1-done');
+    const stats = pixelStats(png);
+    expect(stats.inked).toBeGreaterThan(0.1);
+    expect(stats.colours).toBeGreaterThan(50);
+    expect(lab.errors).toEqual([]);
+  });
+
+  it('pauses: no step happens while paused; Step advances exactly one', async () => {
+    const { page } = lab;
+    await page.click('[data-testid=preset-dpo-overfits]');
+    await waitForState(page, ['idle']);
+    await page.click('[data-testid=run]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-step')) >= 5);
+    await page.click('[data-testid=run]'); // the same button pauses
+    await waitForState(page, ['paused']);
+    const at = await currentStep(page);
+    await page.waitForTimeout(1000);
+    expect(await currentStep(page)).toBe(at);
+    await page.click('[data-testid=step]');
+    await page.waitForFunction((s) => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-step')) === s + 1, at);
+    await page.waitForTimeout(500);
+    expect(await currentStep(page)).toBe(at + 1);
+  });
+
+  it('runs and pauses with the space bar', async () => {
+    const { page } = lab;
+    await page.click('h1');
+    await page.keyboard.press('Space');
+    await waitForState(page, ['running']);
+    await page.keyboard.press('Space');
+    await waitForState(page, ['paused']);
+  });
+
+  it('refuses a bad learning rate with a message, and stops only a run that diverges', async () => {
+    const { page } = lab;
+    await page.click('[data-testid=preset-beta-sweep]');
+    await waitForState(page, ['idle']);
+    const lr = page.locator('[data-testid=run-0] input[inputmode=decimal]').nth(1);
+    await lr.fill('fast');
+    await lr.press('Enter');
+    await expect(page.locator('[data-testid=run-0] .field-error').textContent()).resolves.toMatch(/not a number/);
+    await lr.fill('-1');
+    await lr.press('Enter');
+    await expect(page.locator('[data-testid=run-0] .field-error').textContent()).resolves.toMatch(/lr/);
+    await lr.fill('1000000');
+    await lr.press('Enter');
+    await page.waitForTimeout(300);
+    await page.click('[data-testid=run]');
+    await page.waitForSelector('[data-testid=diverged-0]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=diverged-0]')).toMatch(/learning rate 1000000 is too large/);
+    // The others go on.
+    await page.waitForFunction(() => {
+      const p = (window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted['pi-rej'];
+      return (p?.rows.length ?? 0) > 10;
+    });
+    const piRej = await plotted(page, 'pi-rej');
+    expect(seriesOf(piRej, DPO('0.1')).length).toBeGreaterThan(10);
+    expect(seriesOf(piRej, IPO('1')).length).toBeGreaterThan(10);
+    await page.click('[data-testid=run]');
+    await waitForState(page, ['paused', 'done']);
+    await expect(page.locator('[data-testid=notice]', { hasText: 'Run 1 stopped' }).count()).resolves.toBe(1);
+    expect(lab.errors).toEqual([]);
+  });
+
+  it('edits the data as words, with validation messages', async () => {
+    const { page } = lab;
+    await page.click('summary:has-text("Data")');
+    await page.check('input[name=text-mode] >> nth=1'); // words
+    const chosen = page.locator('input[aria-label="Pair 1 chosen"]');
+    await chosen.fill('I love zebras');
+    await expect(page.locator('[data-testid=data-problems]').textContent()).resolves.toMatch(/"zebras" is not in the word vocabulary/);
+    await chosen.fill('I love tea !');
+    await page.locator('input[aria-label="Pair 1 rejected"]').fill('I hate tea .');
+    await page.click('[data-testid=apply-data]');
+    await waitForState(page, ['idle']);
+    await expect(page.locator('input[aria-label="Pair 1 chosen"]').inputValue()).resolves.toBe('I love tea !');
+    await page.check('input[name=text-mode] >> nth=0'); // back to ids
+    await expect(page.locator('input[aria-label="Pair 1 chosen"]').inputValue()).resolves.toBe('1, 8, 14, 31');
+  });
+});
+
+describe('the lab on a phone', () => {
+  it('fits 360 px without sideways scrolling, in dark mode', async () => {
+    const lab = await openLab(browser, server.url, { width: 360, height: 780 });
+    const { page } = lab;
+    await page.click('button[aria-label="Switch to dark mode"]');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.click('[data-testid=step]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.getAttribute('data-step') === '1');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'lab-phone-dark');
+    expect(lab.errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,102 @@
+// The store and its actions, driven without React or a worker: a fake engine records what would be sent.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { addRun, applyPreset, connectEngine, duplicateRun, onWorkerEvent, removeRun, setData, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
+import { initialState, labStore } from '../../src/state/store';
+import type { ToWorker } from '../../src/worker/protocol';
+
+let sent: ToWorker[];
+
+beforeEach(() => {
+  labStore.setState(initialState(), true);
+  sent = [];
+  connectEngine({ send: (m) => sent.push(m), dispose: () => {} });
+});
+
+const s = () => labStore.getState();
+const last = () => sent.at(-1)!;
+const loaded = () => onWorkerEvent({ type: 'loaded', generation: 1, answerLength: 4, customWeights: [] });
+
+describe('lab store', () => {
+  it('starts the worker on the 6.3.1 preset', () => {
+    expect(sent.map((m) => m.type)).toEqual(['setBackend', 'load']);
+    expect(s().presetId).toBe('beta-sweep');
+    expect(s().experiment.runs).toHaveLength(5);
+  });
+
+  it('applies a preset and reloads', () => {
+    applyPreset('lr-sweep');
+    expect(s().experiment.runs.map((r) => r.optimizer)).toEqual(['sgd', 'sgd', 'sgd', 'adam']);
+    expect(last()).toMatchObject({ type: 'load', experiment: { runs: expect.any(Array) } });
+    expect(s().presetId).toBe('lr-sweep');
+  });
+
+  it('refuses invalid changes with messages and changes nothing', () => {
+    const before = s().experiment;
+    const n = sent.length;
+    expect(updateRun(0, { lr: -1 })[0]).toMatch(/run 1: lr/);
+    expect(updateRun(0, { beta: Number.NaN })[0]).toMatch(/beta/);
+    expect(setSetting('steps', 0)[0]).toMatch(/steps/);
+    expect(setData([{ prompt: [1], chosen: [2, 99], rejected: [3, 4] }])[0]).toMatch(/99|token/);
+    expect(s().experiment).toBe(before);
+    expect(sent.length).toBe(n);
+  });
+
+  it('changes a run live once training has started, and marks the step', () => {
+    loaded();
+    onWorkerEvent({ type: 'state', generation: 1, state: 'paused', step: 12 });
+    expect(updateRun(1, { beta: 0.7 })).toEqual([]);
+    expect(last()).toEqual({ type: 'updateRun', run: 1, patch: { beta: 0.7 } });
+    expect(s().changes).toEqual([{ run: 1, step: 12, text: 'β 0.7' }]);
+    expect(s().experiment.runs[1]!.beta).toBe(0.7);
+    expect(s().presetId).toBeNull();
+  });
+
+  it('adds, duplicates and removes runs within 1..8, reloading each time', () => {
+    addRun();
+    addRun();
+    addRun();
+    expect(s().experiment.runs).toHaveLength(8);
+    addRun();
+    expect(s().experiment.runs).toHaveLength(8);
+    expect(s().notices.at(-1)!.text).toMatch(/at most 8 runs/);
+    for (let i = 0; i < 7; i++) removeRun(0);
+    expect(s().experiment.runs).toHaveLength(1);
+    removeRun(0);
+    expect(s().notices.at(-1)!.text).toMatch(/at least one run/);
+    duplicateRun(0);
+    expect(s().experiment.runs[1]).toMatchObject({ loss: s().experiment.runs[0]!.loss, beta: s().experiment.runs[0]!.beta });
+    expect(last().type).toBe('load');
+  });
+
+  it('appends metric deltas from the current load only', () => {
+    loaded();
+    const tick = (generation: number, from: number, loss: number[]) => onWorkerEvent({
+      type: 'tick', generation, step: from + loss.length, speed: { stepsPerSecond: 10, msPerStep: 100, firstStepMs: 50 }, distribution: null,
+      delta: { from, runs: s().experiment.runs.map(() => ({ metrics: { loss }, status: { state: 'ok' } })) },
+    });
+    tick(1, 0, [1, 0.9]);
+    tick(1, 2, [0.8]);
+    tick(0, 3, [123]); // from an earlier load: ignored
+    expect(s().series[0]!.metrics.loss).toEqual([1, 0.9, 0.8]);
+    expect(s().training).toMatchObject({ step: 3, stepsPerSecond: 10 });
+  });
+
+  it('tells the user when a run diverges', () => {
+    loaded();
+    onWorkerEvent({
+      type: 'tick', generation: 1, step: 3, speed: null, distribution: null,
+      delta: { from: 0, runs: s().experiment.runs.map((_, i) => ({ metrics: {}, status: i === 2 ? { state: 'diverged', step: 2, reason: 'the loss became NaN at step 3' } : { state: 'ok' } })) },
+    });
+    expect(s().notices.map((n) => n.text)).toContain('Run 3 stopped: the loss became NaN at step 3.');
+  });
+
+  it('toggles run and pause from the state the worker reports', () => {
+    loaded();
+    onWorkerEvent({ type: 'state', generation: 1, state: 'idle', step: 0 });
+    toggleRunning();
+    expect(last()).toEqual({ type: 'run' });
+    onWorkerEvent({ type: 'state', generation: 1, state: 'running', step: 4 });
+    toggleRunning();
+    expect(last()).toEqual({ type: 'pause' });
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import SummaryReporter from './tests/summary-reporter';
+
+/** Browser tests: Node-side Vitest driving Debian's Chromium through playwright-core against the built site. */
+export default defineConfig({
+  test: {
+    include: ['tests/e2e/**/*.test.ts'],
+    environment: 'node',
+    reporters: ['default', new SummaryReporter('browser')],
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // One browser at a time: timing assertions (long tasks) need the machine to themselves.
+    fileParallelism: false,
+  },
+});
