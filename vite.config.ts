@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
  * Cross-origin isolation lets tfjs-wasm use threads (SharedArrayBuffer). Every
@@ -11,10 +14,37 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** Writes dist/precache.json: every file of the build, for the offline service worker (public/sw.js). */
+function precacheList(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'precache-list',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const files: string[] = [];
+      const walk = (dir: string) => {
+        for (const f of readdirSync(dir)) {
+          const p = path.join(dir, f);
+          if (statSync(p).isDirectory()) walk(p);
+          else files.push(path.relative(outDir, p).split(path.sep).join('/'));
+        }
+      };
+      walk(outDir);
+      // Browsers that run this lab all read woff2: the .woff/.ttf fallbacks KaTeX ships are not precached.
+      const list = files.filter((f) => f !== 'sw.js' && f !== 'precache.json' && !/\.(woff|ttf)$/.test(f)).sort();
+      const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12);
+      writeFileSync(path.join(outDir, 'precache.json'), JSON.stringify({ version, files: list }));
+    },
+  };
+}
+
 export default defineConfig({
   // Relative base: the build works from any sub-path (a Pages site, a blog folder).
   base: './',
-  plugins: [react()],
+  plugins: [react(), precacheList()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096, sourcemap: false },
   server: { headers: isolation },

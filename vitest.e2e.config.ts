@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import SummaryReporter from './tests/summary-reporter';
+import SummaryReporter from './tests/summary-reporter.ts';
 
 /** Browser tests: Node-side Vitest driving Debian's Chromium through playwright-core against the built site. */
 export default defineConfig({

@@ -1,17 +1,28 @@
-/** Entry point: render the lab and start the training worker. */
+/** Entry point: read the link, render the lab, start the training worker and, inside an iframe, the embed API. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectEngine, onWorkerEvent, setView } from './state/actions';
+import { startEmbedApi } from './embed/api';
+import { connectEngine, onExportedWeights, onWorkerEvent } from './state/actions';
+import { bootFromUrl, syncAddressBar } from './state/share';
 import { App } from './ui/App';
+import { saveFile } from './ui/download';
 import { installKeyboard } from './ui/keyboard';
 import { startWorkerEngine } from './worker/client';
+import { registerOfflineCache } from './offline';
 import './ui/styles.css';
 
-if (window.matchMedia?.('(prefers-color-scheme: dark)').matches) setView({ theme: 'dark' });
+bootFromUrl(window.location.href);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
 installKeyboard();
+syncAddressBar();
+startEmbedApi();
+onExportedWeights((which, bytes) => {
+  const name = which === 'initial-policy' ? 'policy-init' : which === 'reference' ? 'reference' : `policy-run${which.run + 1}`;
+  saveFile(`${name}.safetensors`, new Blob([bytes]));
+});
 connectEngine(startWorkerEngine(onWorkerEvent));
+registerOfflineCache();

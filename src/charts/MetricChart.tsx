@@ -46,9 +46,11 @@ export interface MetricChartProps {
   markers?: ChartMarker[];
   height?: number;
   controls?: ReactNode;
+  /** Offers a PNG download of this chart (the page supplies how). */
+  onExportPng?: (figure: HTMLElement) => void;
 }
 
-function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, lines = [], markers = [], height = 220, controls }: MetricChartProps) {
+function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, lines = [], markers = [], height = 220, controls, onExportPng }: MetricChartProps) {
   const visible = useMemo(() => series.filter((s) => !s.hidden), [series]);
   const log = scale === 'log';
   const rows = useMemo(() => buildRows(visible.map((s) => ({ key: s.key, values: log ? toLog10(s.values) : s.values }))), [visible, log]);
@@ -92,9 +94,17 @@ function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, 
     <figure className="chart" id={id} data-testid={`chart-${id}`}>
       <figcaption>
         <span className="chart-title">{title}</span>
-        {controls}
+        <span className="chart-tools">
+          {controls}
+          {onExportPng && (
+            <button type="button" className="chart-png" title="Download this chart as PNG" onClick={(e) => onExportPng(e.currentTarget.closest('figure')!)}>
+              PNG
+            </button>
+          )}
+        </span>
       </figcaption>
       <div className="chart-body" style={{ height }}>
+        {rows.length === 0 && <div className="chart-empty">no steps yet: press Run or Step</div>}
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />

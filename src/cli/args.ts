@@ -2,10 +2,11 @@
 import { parseArgs } from 'node:util';
 import { NODE_BACKENDS, type NodeBackend } from './node-backend';
 
-export const USAGE = `Usage: npm run experiment -- (--preset <id> | --config file.json) [options]
+export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url>' | --config file.json) [options]
 
   --preset <id>              dpo-overfits (6.2), beta-sweep (6.3.1), lr-sweep (6.3.2)
-  --config <file.json>       an experiment as JSON (see README); merged over --preset if both
+  --link <url>               a teaching link copied from the app (the whole experiment)
+  --config <file.json>       an experiment as JSON (see README); merged over --preset or --link
   --model tiny|notebook      model size (default: the preset's)
   --steps <N>                training steps (default: the preset's)
   --seed <N>                 initialisation seed (default: the preset's)
@@ -19,6 +20,7 @@ export const USAGE = `Usage: npm run experiment -- (--preset <id> | --config fil
 export interface CliArgs {
   preset?: string;
   config?: string;
+  link?: string;
   model?: string;
   steps?: number;
   seed?: number;
@@ -38,6 +40,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     options: {
       preset: { type: 'string' },
       config: { type: 'string' },
+      link: { type: 'string' },
       model: { type: 'string' },
       steps: { type: 'string' },
       seed: { type: 'string' },
@@ -60,6 +63,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return {
     preset: values.preset,
     config: values.config,
+    link: values.link,
     model: values.model,
     steps: int('steps', values.steps),
     seed: int('seed', values.seed),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { importSafetensors, exportSafetensors } from '../model/weights';
 import { parseExperiment, toComparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
+import { decodeLink } from '../state/link';
 import { findPreset, PRESETS } from '../train/presets';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
@@ -22,9 +23,15 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Preset, then config file, then single flags, each overriding the last. */
-export function resolveExperiment(args: CliArgs): Experiment {
+/** Preset or link, then config file, then single flags, each overriding the last. */
+export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = () => {}): Experiment {
   let spec: Partial<ExperimentSpec> = {};
+  if (args.preset !== undefined && args.link !== undefined) throw new Error('give --preset or --link, not both');
+  if (args.link !== undefined) {
+    const { state, notices } = decodeLink(args.link);
+    for (const n of notices) warn(`link: ${n}`);
+    spec = state.experiment;
+  }
   if (args.preset !== undefined) {
     const preset = findPreset(args.preset);
     if (!preset) throw new Error(`unknown preset "${args.preset}"; choose one of ${PRESETS.map((p) => `${p.id} (${p.section})`).join(', ')}`);
@@ -35,7 +42,7 @@ export function resolveExperiment(args: CliArgs): Experiment {
     if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) throw new Error(`--config ${args.config}: expected a JSON object`);
     spec = { ...spec, ...(fromFile as Partial<ExperimentSpec>) };
   }
-  if (args.preset === undefined && args.config === undefined) throw new Error('give --preset or --config');
+  if (args.preset === undefined && args.config === undefined && args.link === undefined) throw new Error('give --preset, --link or --config');
   if (args.model !== undefined) spec.model = args.model as ExperimentSpec['model'];
   if (args.steps !== undefined) spec.steps = args.steps;
   if (args.seed !== undefined) spec.seed = args.seed;
@@ -64,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const e = resolveExperiment(args);
+  const e = resolveExperiment(args, (msg) => console.error(`warning: ${msg}`));
   const weights = loadWeights(args, e);
   if (args.exportInit) {
     mkdirSync(args.exportInit, { recursive: true });

@@ -1,24 +1,7 @@
 /** What `npm run experiment` prints and writes. Pure TS. */
 import { toComparisonConfig, type Experiment } from '../train/experiment';
+export { resultsJson } from '../train/results';
 import { hMetric, type RunLog } from '../train/metrics';
-
-/** The JSON the command line writes: every metric of every step of every run. */
-export function resultsJson(e: Experiment, logs: RunLog[], backend: string) {
-  const runs = toComparisonConfig(e).runs;
-  return {
-    experiment: e,
-    backend,
-    runs: logs.map((log, i) => ({
-      label: runs[i]!.label,
-      loss_type: runs[i]!.loss,
-      beta: runs[i]!.beta,
-      lr: runs[i]!.lr,
-      optimizer: runs[i]!.optimizer,
-      status: log.status,
-      metrics: log.metrics,
-    })),
-  };
-}
 
 const fmt = (v: number | undefined): string => {
   if (v === undefined || Number.isNaN(v)) return '-';

@@ -37,6 +37,10 @@ export function dismissNotice(id: number): void {
 const emptySeries = (n: number): RunSeries[] => Array.from({ length: n }, () => ({ metrics: {}, status: { state: 'ok' } }));
 
 /** Sends the experiment to the worker, which restarts it at step 0. */
+export function reloadExperiment(): void {
+  reload();
+}
+
 function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer | null } = {}): void {
   const { experiment } = get();
   set((s) => ({

@@ -6,11 +6,9 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Experiment } from '../train/experiment';
+import { defaultLinkState, type EmbedOptions, type LinkState, type ViewState } from './linkState';
 import type { RunStatus } from '../train/metrics';
-import { PRESETS } from '../train/presets';
-import { parseExperiment } from '../train/experiment';
 import type { BackendChoice, BackendInfo, TrainingState, WeightsRole } from '../worker/protocol';
-import type { TextMode } from './vocab';
 
 export interface RunSeries {
   metrics: Record<string, number[]>;
@@ -57,40 +55,29 @@ export interface TrainingSlice {
 }
 
 export interface ViewSlice {
-  view: {
-    theme: 'light' | 'dark';
-    hidden: boolean[];
-    lossLog: boolean;
-    rewardMetric: 'rewards/margins' | 'rewards/chosen' | 'rewards/rejected' | 'rewards/accuracies';
-    hRun: number;
-    squeezeBranch: 'chosen' | 'rejected';
-    squeezePair: number;
-    textMode: TextMode;
-  };
+  view: ViewState;
+  embed: EmbedOptions;
   notices: Notice[];
 }
 
 export type LabState = ExperimentSlice & TrainingSlice & ViewSlice;
 
-export const DEFAULT_PRESET = PRESETS.find((p) => p.id === 'beta-sweep')!;
-
-export function initialState(experiment: Experiment = parseExperiment(DEFAULT_PRESET.spec), presetId: string | null = DEFAULT_PRESET.id): LabState {
+/** The store as a link (or the default link) describes it. */
+export function initialState(link: LinkState = defaultLinkState()): LabState {
   return {
-    experiment,
-    presetId,
+    experiment: link.experiment,
+    presetId: link.presetId,
     training: {
       state: 'starting', step: 0, generation: 0, stepsPerSecond: null, msPerStep: null, firstStepMs: null,
-      backendChoice: 'auto', backend: null, customWeights: [],
+      backendChoice: link.backend, backend: null, customWeights: [],
     },
-    series: experiment.runs.map(() => ({ metrics: {}, status: { state: 'ok' } })),
+    series: link.experiment.runs.map(() => ({ metrics: {}, status: { state: 'ok' } })),
     answerLength: 4,
     changes: [],
     distribution: null,
     initialDistribution: null,
-    view: {
-      theme: 'light', hidden: experiment.runs.map(() => false), lossLog: true, rewardMetric: 'rewards/margins',
-      hRun: 0, squeezeBranch: 'rejected', squeezePair: 0, textMode: 'ids',
-    },
+    view: link.view,
+    embed: link.embed,
     notices: [],
   };
 }

@@ -12,15 +12,23 @@ import { Settings } from './Settings';
 import { Squeeze } from './Squeeze';
 import { Transport } from './Transport';
 import { useLab } from './useLab';
+import { EmbedApp } from '../embed/EmbedApp';
+import { ExportPanel } from './ExportPanel';
+import { SharePanel } from './SharePanel';
+import { useEffectiveTheme } from './theme';
 
 export function App() {
-  const theme = useLab((s) => s.view.theme);
+  const theme = useEffectiveTheme(useLab((s) => s.view.theme));
+  const embed = useLab((s) => s.embed.on);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  if (embed) return <EmbedApp />;
   return (
     <div className="app">
-      <Header />
+      <Header>
+        <SharePanel />
+      </Header>
       <Notices />
       <main className="layout">
         <aside className="controls">
@@ -31,6 +39,10 @@ export function App() {
           <details className="panel">
             <summary>Data</summary>
             <DataEditor />
+          </details>
+          <details className="panel">
+            <summary>Export and weights</summary>
+            <ExportPanel />
           </details>
         </aside>
         <section className="results" aria-label="Results">

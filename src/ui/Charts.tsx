@@ -8,18 +8,17 @@ import { useMemo, useRef, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { runColor } from '../charts/colors';
 import { MetricChart, type ChartMarker, type ChartSeries, type MetricChartProps } from '../charts/MetricChart';
-import { focusRun, setView, toggleHidden } from '../state/actions';
-import type { LabState } from '../state/store';
-import { LOSS_CATALOG } from '../train/catalog';
+import { focusRun, notify, setView, toggleHidden } from '../state/actions';
+import { chartPng, saveFile } from './download';
+import { Squeeze } from './Squeeze';
+import { REWARD_METRICS, type ChartId, type RewardMetric } from '../state/linkState';
 import { hMetric } from '../train/metrics';
+import { runName } from './runName';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 
 const SIGMOID_HALF = 1 / (1 + Math.exp(-0.5));
 
-export function runName(r: LabState["experiment"]["runs"][number]): string {
-  return r.label || `${LOSS_CATALOG[r.loss].label} β=${r.beta} lr=${r.lr}`;
-}
 
 export function RunLegend() {
   const runs = useLab((s) => s.experiment.runs);
@@ -45,14 +44,14 @@ function Live({ children }: { children: (visible: boolean) => ReactNode }) {
   return <div ref={ref} className="live">{children(visible)}</div>;
 }
 
-type RunChartProps = Omit<MetricChartProps, 'series' | 'totalSteps' | 'markers'> & { metric: string; slot: number };
+type RunChartProps = Omit<MetricChartProps, 'series' | 'totalSteps' | 'markers' | 'onExportPng'> & { metric: string; slot: number; pngTitle: string };
 
 /** One metric of every run, in the run colours, live. */
 function RunChart(props: RunChartProps) {
   return <Live>{(visible) => <RunChartBody {...props} visible={visible} />}</Live>;
 }
 
-function RunChartBody({ metric, slot, visible, ...chart }: RunChartProps & { visible: boolean }) {
+function RunChartBody({ metric, slot, visible, pngTitle, ...chart }: RunChartProps & { visible: boolean }) {
   const runs = useLab((s) => s.experiment.runs);
   const hidden = useLab((s) => s.view.hidden);
   const steps = useLab((s) => s.experiment.steps);
@@ -63,49 +62,81 @@ function RunChartBody({ metric, slot, visible, ...chart }: RunChartProps & { vis
     [runs, hidden, series, metric],
   );
   const markers = useMemo<ChartMarker[]>(() => changes.map((c) => ({ x: c.step, label: c.text, color: runColor(c.run) })), [changes]);
-  return <MetricChart {...chart} series={lines} totalSteps={steps} markers={markers} />;
+  const onExportPng = useMemo(() => pngExporter(chart.id, pngTitle, lines.filter((l) => !l.hidden)), [chart.id, pngTitle, lines]);
+  return <MetricChart {...chart} series={lines} totalSteps={steps} markers={markers} onExportPng={onExportPng} />;
 }
 
-const REWARD_METRICS = ['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm'] as const;
+function pngExporter(id: string, title: string, legend: { name: string; color: string }[]) {
+  return (figure: HTMLElement) => {
+    chartPng(figure, title, legend).then((png) => saveFile(`dpo-ipo-lab-${id}.png`, png), (e: Error) => notify('error', `Could not export the chart: ${e.message}.`));
+  };
+}
 
-export function Charts() {
+/** One chart of the lab by id (the embed shows a chosen few). */
+export function ChartById({ id }: { id: ChartId }) {
   const lossLog = useLab((s) => s.view.lossLog);
   const rewardMetric = useLab((s) => s.view.rewardMetric);
+  switch (id) {
+    case 'pi-rej':
+      return (
+        <RunChart
+          id="pi-rej" metric="pi_rej" slot={0} scale="log" pngTitle="π(rejected): probability of the last rejected token"
+          title={<>π(rejected): probability of the last rejected token <small>log scale</small></>}
+          note="DPO drives it towards 0 without a floor; IPO levels off, higher for larger β."
+        />
+      );
+    case 'sigma':
+      return (
+        <RunChart
+          id="sigma" metric="sigma_margin" slot={1} scale="linear" yDomain={[0, 1]} pngTitle="σ(βh) of the last token"
+          title={<>σ(βh): the DPO/IPO preference probability of the last token</>}
+          lines={SIGMA_LINES}
+          note="DPO climbs to 1; every IPO run stops at σ(1/2), whatever β."
+        />
+      );
+    case 'loss':
+      return (
+        <RunChart
+          id="loss" metric="loss" slot={2} scale={lossLog ? 'log' : 'linear'} title="loss" pngTitle="loss"
+          controls={
+            <label className="chart-control">
+              <input type="checkbox" checked={lossLog} onChange={(e) => setView({ lossLog: e.target.checked })} /> log scale
+            </label>
+          }
+        />
+      );
+    case 'pi-chosen':
+      return (
+        <RunChart
+          id="pi-chosen" metric="pi_chosen" slot={3} scale="log" pngTitle="π(chosen): probability of the last chosen token"
+          title={<>π(chosen): probability of the last chosen token <small>log scale</small></>}
+          note="It can fall too: DPO only needs the gap to grow."
+        />
+      );
+    case 'rewards':
+      return (
+        <RunChart
+          id="rewards" metric={rewardMetric} slot={4} scale="linear" title={rewardMetric} pngTitle={rewardMetric}
+          controls={
+            <select aria-label="Metric" value={rewardMetric} onChange={(e) => setView({ rewardMetric: e.target.value as RewardMetric })}>
+              {REWARD_METRICS.map((m) => <option key={m} value={m}>{m}</option>)}
+            </select>
+          }
+        />
+      );
+    case 'h':
+      return <Live>{(visible) => <TokenMarginChart visible={visible} />}</Live>;
+    case 'squeeze':
+      return <Squeeze />;
+  }
+}
+
+const GRID_CHARTS: ChartId[] = ['pi-rej', 'sigma', 'loss', 'pi-chosen', 'rewards', 'h'];
+
+export function Charts({ ids = GRID_CHARTS }: { ids?: ChartId[] }) {
   return (
     <div className="chart-grid">
-      <RunChart
-        id="pi-rej" metric="pi_rej" slot={0} scale="log"
-        title={<>π(rejected): probability of the last rejected token <small>log scale</small></>}
-        note="DPO drives it towards 0 without a floor; IPO levels off, higher for larger β."
-      />
-      <RunChart
-        id="sigma" metric="sigma_margin" slot={1} scale="linear" yDomain={[0, 1]}
-        title={<>σ(βh): the DPO/IPO preference probability of the last token</>}
-        lines={SIGMA_LINES}
-        note="DPO climbs to 1; every IPO run stops at σ(1/2), whatever β."
-      />
-      <RunChart
-        id="loss" metric="loss" slot={2} scale={lossLog ? 'log' : 'linear'} title="loss"
-        controls={
-          <label className="chart-control">
-            <input type="checkbox" checked={lossLog} onChange={(e) => setView({ lossLog: e.target.checked })} /> log scale
-          </label>
-        }
-      />
-      <RunChart
-        id="pi-chosen" metric="pi_chosen" slot={3} scale="log"
-        title={<>π(chosen): probability of the last chosen token <small>log scale</small></>}
-        note="It can fall too: DPO only needs the gap to grow."
-      />
-      <RunChart
-        id="rewards" metric={rewardMetric} slot={4} scale="linear" title={rewardMetric}
-        controls={
-          <select aria-label="Metric" value={rewardMetric} onChange={(e) => setView({ rewardMetric: e.target.value as typeof rewardMetric })}>
-            {REWARD_METRICS.map((m) => <option key={m} value={m}>{m}</option>)}
-          </select>
-        }
-      />
-      <Live>{(visible) => <TokenMarginChart visible={visible} />}</Live>
+      {ids.filter((id) => id !== 'squeeze').map((id) => <ChartById key={id} id={id} />)}
     </div>
   );
 }
@@ -131,6 +162,7 @@ function TokenMarginChart({ visible }: { visible: boolean }) {
   return (
     <MetricChart
       id="h" title={<>h per answer token</>} series={shaded} scale="linear" totalSteps={steps}
+      onExportPng={pngExporter('h', `h per answer token: ${runName(run)}`, shaded)}
       lines={[{ y: 1 / (2 * run.beta), label: `IPO target 1/(2β) = ${+(1 / (2 * run.beta)).toPrecision(3)}`, color: runColor(focus) }]}
       note="h = log π(c)/π_ref(c) − log π(r)/π_ref(r). IPO regresses every token's h to 1/(2β); DPO keeps pushing it up."
       controls={

@@ -2,6 +2,7 @@
 import { chooseBackend, setView } from '../state/actions';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 import { MoonIcon, SunIcon } from './icons';
+import { useEffectiveTheme } from './theme';
 import { useLab } from './useLab';
 
 const NAMES: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
@@ -9,7 +10,7 @@ const NAMES: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', w
 export function Header({ children }: { children?: React.ReactNode }) {
   const backend = useLab((s) => s.training.backend);
   const choice = useLab((s) => s.training.backendChoice);
-  const theme = useLab((s) => s.view.theme);
+  const theme = useEffectiveTheme(useLab((s) => s.view.theme));
   return (
     <header className="app-header">
       <h1>

@@ -2,7 +2,7 @@
 import { SqueezeChart } from '../charts/SqueezeChart';
 import { focusRun, setView } from '../state/actions';
 import { formatTokens } from '../state/vocab';
-import { runName } from './Charts';
+import { runName } from './runName';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 import { useRef } from 'react';

@@ -33,8 +33,14 @@ export function useLive<T>(selector: (s: LabState) => T, slot: number, visible =
       setValue(() => sel.current(labStore.getState()));
     };
     const unsubscribe = labStore.subscribe((s, prev) => {
-      if (timer !== null || sel.current(s) === sel.current(prev)) return;
       const running = s.training.state === 'running';
+      if (timer !== null && !running && prev.training.state === 'running') {
+        // Training stopped: show the final values now rather than at this chart's next slot.
+        clearTimeout(timer);
+        timer = setTimeout(() => apply.current(), slot * 24);
+        return;
+      }
+      if (timer !== null || sel.current(s) === sel.current(prev)) return;
       if (running && !shown.current) {
         stale.current = true; // caught up when it scrolls back into view
         return;

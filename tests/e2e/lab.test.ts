@@ -75,7 +75,8 @@ describe('the lab page', () => {
     const tasks = await longTasks(page, since);
     expect(Math.max(0, ...tasks), `long tasks: ${tasks.map((t) => t.toFixed(0)).join(', ')} ms`).toBeLessThan(100);
 
-    await page.waitForTimeout(300); // let the last deferred chart render land
+    // Charts show the final step within a moment of the end.
+    await page.waitForFunction(() => (window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted['pi-rej']!.rows.length === 100, null, { timeout: 2000 });
     const piRej = await plotted(page, 'pi-rej');
     expect(piRej.scale).toBe('log');
     const last = (name: string) => seriesOf(piRej, name).at(-1)!;
@@ -174,9 +175,46 @@ describe('the lab page', () => {
     await page.locator('input[aria-label="Pair 1 rejected"]').fill('I hate tea .');
     await page.click('[data-testid=apply-data]');
     await waitForState(page, ['idle']);
-    await expect(page.locator('input[aria-label="Pair 1 chosen"]').inputValue()).resolves.toBe('I love tea !');
+    expect(await page.inputValue('input[aria-label="Pair 1 chosen"]')).toBe('I love tea !');
+    expect(await page.locator('[data-testid=data-problems]').count()).toBe(0);
     await page.check('input[name=text-mode] >> nth=0'); // back to ids
-    await expect(page.locator('input[aria-label="Pair 1 chosen"]').inputValue()).resolves.toBe('1, 8, 14, 31');
+    await page.waitForFunction(() => (document.querySelector('input[aria-label="Pair 1 chosen"]') as HTMLInputElement).value === '1, 8, 14, 31');
+  });
+});
+
+describe('the lab at full load', () => {
+  it('stays live at 8 runs x 1000 steps: every run drawn, no main-thread task over 100 ms', async () => {
+    const lab = await openLab(browser, server.url);
+    const { page } = lab;
+    await page.selectOption('select[aria-label="Model size"]', 'tiny');
+    await waitForState(page, ['idle']);
+    for (let i = 0; i < 3; i++) {
+      await page.click('[data-testid=add-run]');
+      await waitForState(page, ['idle']);
+    }
+    const steps = page.locator('.settings input').first();
+    await steps.fill('1000');
+    await steps.press('Enter');
+    await page.waitForTimeout(200);
+    const since = await page.evaluate(() => performance.now());
+    await page.click('[data-testid=run]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-step')) >= 300);
+    // Hovering a chart mid-run shows a readout for every run.
+    await page.hover('[data-testid=chart-loss] .recharts-wrapper', { position: { x: 200, y: 100 } });
+    await page.waitForSelector('.tooltip');
+    expect(await page.locator('.tooltip .tooltip-row').count()).toBe(8);
+    await page.mouse.move(5, 5);
+    await waitForState(page, ['done'], 300_000);
+    const tasks = await longTasks(page, since);
+    expect(Math.max(0, ...tasks), `long tasks: ${tasks.map((t) => t.toFixed(0)).join(', ')} ms`).toBeLessThan(100);
+    await page.waitForTimeout(300);
+    const loss = await plotted(page, 'loss');
+    expect(loss.keys).toHaveLength(8);
+    expect(loss.rows.length).toBeLessThanOrEqual(300); // drawn from min-max buckets, not 1000 points
+    expect(loss.rows.at(-1)!.x).toBe(999);
+    await screenshot(page, 'lab-8x1000', false);
+    expect(lab.errors).toEqual([]);
+    await page.close();
   });
 });
 

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { importSafetensors } from '../../src/model/weights';
 import { SCALAR_METRICS } from '../../src/train/metrics';
+import { encodeLink } from '../../src/state/link';
+import { defaultLinkState } from '../../src/state/linkState';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
 const tmp = (name: string) => path.join(dir, name);
@@ -19,6 +21,10 @@ interface Results {
   runs: { label: string; loss_type: string; beta: number; lr: number; optimizer: string; status: { state: string }; metrics: Record<string, number[]> }[];
 }
 const readResults = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Results;
+const writeConfig = (name: string, value: unknown) => {
+  writeFileSync(tmp(name), JSON.stringify(value));
+  return tmp(name);
+};
 
 describe('npm run experiment', () => {
   it('runs a preset, prints a table and writes every metric of every step', () => {
@@ -59,8 +65,27 @@ describe('npm run experiment', () => {
     expect(json.runs[1]!.metrics.loss!.every(Number.isFinite)).toBe(true);
   });
 
+  it('reproduces a teaching link headlessly', () => {
+    const state = defaultLinkState();
+    state.experiment = { ...state.experiment, model: 'tiny', steps: 4, seed: 5, runs: [{ label: 'from the link', loss: 'hinge', beta: 0.5, lr: 0.05, optimizer: 'sgd' }] };
+    const link = `https://someone.github.io/lab/#${encodeLink(state)}`;
+    const a = experiment('--link', link, '--backend', 'cpu', '--json', tmp('link.json'));
+    expect(a.code).toBe(0);
+    expect(a.err).toBe('');
+    expect(a.out).toMatch(/1 runs x 4 steps, tiny model, cpu backend/);
+    const viaConfig = experiment('--config', writeConfig('link-config.json', state.experiment), '--backend', 'cpu', '--json', tmp('link2.json'));
+    expect(viaConfig.code).toBe(0);
+    const runs = readResults(tmp('link.json')).runs;
+    expect(runs[0]!.label).toBe('from the link');
+    expect(runs[0]!.metrics).toEqual(readResults(tmp('link2.json')).runs[0]!.metrics);
+    // a damaged link still runs (the default experiment), with a warning
+    const bad = experiment('--link', 'https://x/#v=1&s=garbage', '--model', 'tiny', '--steps', '1', '--backend', 'cpu');
+    expect(bad.code).toBe(0);
+    expect(bad.err).toMatch(/warning: link: the link's experiment is damaged/);
+  });
+
   const failures: [string, string[], RegExp][] = [
-    ['no experiment', [], /give --preset or --config/],
+    ['no experiment', [], /give --preset, --link or --config/],
     ['an unknown preset', ['--preset', 'nope'], /unknown preset "nope"; choose one of dpo-overfits \(6.2\), beta-sweep \(6.3.1\), lr-sweep \(6.3.2\)/],
     ['a non-numeric step count', ['--preset', '6.2', '--steps', 'ten'], /--steps must be a whole number, got "ten"/],
     ['zero steps', ['--preset', '6.2', '--steps', '0'], /steps: .*>=1/],

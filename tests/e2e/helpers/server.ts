@@ -56,3 +56,16 @@ export async function serveDist(opts: { root?: string; base?: string; isolate?: 
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** One HTML page on its own loopback port: another origin, like a blog hosting the lab. */
+export async function serveHtml(html: string): Promise<StaticServer> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '/');
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return { origin, url: `${origin}/`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

@@ -1,0 +1,129 @@
+/**
+ * The embed's postMessage API, for the page that hosts the lab in an iframe.
+ *
+ * Events (lab -> host), each `{ source: 'dpo-ipo-lab', version: 1, type, ... }`:
+ *   ready    { state: <link hash> }                       once, when the lab can take commands
+ *   progress { step, steps, stepsPerSecond, runs }          a few times a second while training
+ *   done     { step, runs: [{ label, loss_type, beta, lr, optimizer, status, final: { <metric>: value } }] }
+ *   resize   { height }                                     the content height, to size the iframe
+ *   error    { message }                                    a command was refused
+ * Commands (host -> lab):
+ *   { type: 'run' } | { type: 'pause' } | { type: 'reset' }
+ *   { type: 'setState', link: '<teaching link or its hash>' }
+ *   { type: 'setState', experiment: { ...experiment JSON, as for --config } }
+ *
+ * Every message is checked against a schema; messages not from the parent
+ * window (or, with `origin=` in the link, not from that origin), of unknown
+ * type, malformed, or larger than MAX_MESSAGE are ignored.
+ */
+import { z } from 'zod';
+import { pause, reset, run } from '../state/actions';
+import { decodeLink, encodeLink } from '../state/link';
+import { applyExperimentJson, applyLinkState, linkStateOf } from '../state/share';
+import { labStore, type LabState } from '../state/store';
+import { SCALAR_METRICS } from '../train/metrics';
+import { resultsJson } from '../train/results';
+
+export const EMBED_SOURCE = 'dpo-ipo-lab';
+export const EMBED_VERSION = 1;
+const MAX_MESSAGE = 200_000;
+const PROGRESS_MS = 250;
+
+const CommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run') }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('reset') }),
+  z
+    .object({ type: z.literal('setState'), link: z.string().max(MAX_MESSAGE).optional(), experiment: z.record(z.string(), z.unknown()).optional() })
+    .refine((c) => (c.link === undefined) !== (c.experiment === undefined), 'setState takes either link or experiment'),
+]);
+export type EmbedCommand = z.infer<typeof CommandSchema>;
+
+/** A structurally bounded copy check: postMessage can carry anything structured-clone allows. */
+function sizeOf(data: unknown): number {
+  try {
+    return JSON.stringify(data)?.length ?? 0;
+  } catch {
+    return Infinity; // cycles, BigInt: not ours
+  }
+}
+
+export function parseCommand(data: unknown): EmbedCommand | null {
+  try {
+    if (typeof data !== 'object' || data === null || sizeOf(data) > MAX_MESSAGE) return null;
+    const r = CommandSchema.safeParse(data);
+    return r.success ? r.data : null;
+  } catch {
+    return null; // getters that throw, revoked proxies: not a command
+  }
+}
+
+function finalMetrics(s: LabState) {
+  return resultsJson(s.experiment, s.series, s.training.backend?.active ?? '').runs.map(({ metrics, ...run }) => ({
+    ...run,
+    final: Object.fromEntries([...SCALAR_METRICS, ...Object.keys(metrics).filter((k) => k.startsWith('h/'))].map((m) => [m, metrics[m]?.at(-1) ?? null])),
+  }));
+}
+
+function execute(cmd: EmbedCommand, post: (type: string, body?: Record<string, unknown>) => void): void {
+  if (cmd.type === 'run') run();
+  else if (cmd.type === 'pause') pause();
+  else if (cmd.type === 'reset') reset();
+  else if (cmd.link !== undefined) {
+    const { state, notices } = decodeLink(cmd.link);
+    applyLinkState({ ...state, embed: labStore.getState().embed }, notices);
+  } else {
+    const problems = applyExperimentJson(cmd.experiment);
+    if (problems.length > 0) post('error', { message: `setState refused: ${problems.slice(0, 3).join('; ')}` });
+  }
+}
+
+/** Starts talking to the parent window. Returns a function that stops it. */
+export function startEmbedApi(win: Window = window): () => void {
+  const parent = win.parent;
+  if (!parent || parent === win) return () => {};
+  const allowed = labStore.getState().embed.parentOrigin;
+  const post = (type: string, body: Record<string, unknown> = {}) => parent.postMessage({ source: EMBED_SOURCE, version: EMBED_VERSION, type, ...body }, allowed ?? '*');
+
+  const onMessage = (e: MessageEvent) => {
+    if (e.source !== parent || (allowed !== null && e.origin !== allowed)) return;
+    const cmd = parseCommand(e.data);
+    if (!cmd) return;
+    try {
+      execute(cmd, post);
+    } catch (err) {
+      post('error', { message: `${cmd.type} failed: ${(err as Error).message}` });
+    }
+  };
+  win.addEventListener('message', onMessage);
+
+  let lastProgress = 0;
+  let ready = false;
+  const unsubscribe = labStore.subscribe((s, prev) => {
+    if (!ready && s.training.state === 'idle' && s.training.backend) {
+      ready = true;
+      post('ready', { state: encodeLink(linkStateOf(s)) });
+    }
+    if (s.training.state === 'running' && s.series !== prev.series && performance.now() - lastProgress > PROGRESS_MS) {
+      lastProgress = performance.now();
+      post('progress', {
+        step: s.training.step, steps: s.experiment.steps, stepsPerSecond: s.training.stepsPerSecond,
+        runs: finalMetrics(s).map((r) => ({ label: r.label, status: r.status, loss: r.final.loss, pi_rej: r.final.pi_rej, sigma_margin: r.final.sigma_margin })),
+      });
+    }
+    if (s.training.state === 'done' && prev.training.state !== 'done') post('done', { step: s.training.step, runs: finalMetrics(s) });
+  });
+
+  let lastHeight = 0;
+  const resize = new ResizeObserver(() => {
+    const height = Math.ceil(win.document.documentElement.scrollHeight);
+    if (height !== lastHeight) post('resize', { height: (lastHeight = height) });
+  });
+  resize.observe(win.document.body);
+
+  return () => {
+    win.removeEventListener('message', onMessage);
+    unsubscribe();
+    resize.disconnect();
+  };
+}

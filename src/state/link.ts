@@ -1,0 +1,231 @@
+/**
+ * The teaching link: the whole experiment and the view in the URL, from ONE
+ * declarative list of fields (short key, validator, getter, setter), in the
+ * spirit of tensorflow/playground's state.ts. Pure TS (the command line reads
+ * links too).
+ *
+ * Format: `#v=1&s=<lz-string of {key: value}>` plus readable embed flags
+ * (`&embed=1&autoplay=1&controls=1&charts=pi-rej,sigma`). Values equal to the
+ * default are left out. Decoding never throws: every field is validated on
+ * its own; a bad or unknown one falls back to the default with a notice.
+ */
+// lz-string is CommonJS: its default export is what both Node and the bundler see.
+import LZString from 'lz-string';
+import { z } from 'zod';
+import { validateData } from '../train/data';
+import { ExperimentSchema, PairSchema, RunSchema, type Experiment } from '../train/experiment';
+import { findPreset } from '../train/presets';
+import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
+import { CHART_IDS, defaultLinkState, type ChartId, type LinkState } from './linkState';
+
+export const LINK_VERSION = 1;
+/** Longer payloads are refused before decompression (a hostile link cannot make the page churn). */
+export const MAX_PAYLOAD = 20_000;
+
+interface Field<T> {
+  key: string;
+  name: string;
+  schema: z.ZodType<T>;
+  get: (s: LinkState) => T;
+  set: (s: LinkState, v: T) => void;
+}
+
+const field = <T,>(f: Field<T>): Field<unknown> => f as unknown as Field<unknown>;
+
+/** Runs as compact objects: l loss, b beta, r lr, o optimizer, n label, e/k/g loss params. */
+const LinkRunSchema = z
+  .object({ l: z.unknown(), b: z.unknown(), r: z.unknown(), o: z.unknown().optional(), n: z.unknown().optional(), e: z.unknown().optional(), k: z.unknown().optional(), g: z.unknown().optional() })
+  .transform((x, ctx) => {
+    const given = { loss: x.l, beta: x.b, lr: x.r, optimizer: x.o, label: x.n, labelSmoothing: x.e, dpopLambda: x.k, simpoGamma: x.g };
+    const r = RunSchema.safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return z.NEVER;
+    }
+    return r.data;
+  });
+type Run = Experiment['runs'][number];
+const runToLink = (r: Run) => ({
+  l: r.loss, b: r.beta, r: r.lr,
+  ...(r.optimizer !== 'sgd' && { o: r.optimizer }),
+  ...(r.label && { n: r.label }),
+  ...(r.labelSmoothing !== undefined && { e: r.labelSmoothing }),
+  ...(r.dpopLambda !== undefined && { k: r.dpopLambda }),
+  ...(r.simpoGamma !== undefined && { g: r.simpoGamma }),
+});
+
+const E = ExperimentSchema.shape;
+
+/** Every field of the link. */
+export const FIELDS: Field<unknown>[] = [
+  field({ key: 'm', name: 'model', schema: E.model.unwrap(), get: (s) => s.experiment.model, set: (s, v) => void (s.experiment.model = v) }),
+  field({ key: 'sd', name: 'seed', schema: E.seed.unwrap(), get: (s) => s.experiment.seed, set: (s, v) => void (s.experiment.seed = v) }),
+  field({ key: 'st', name: 'steps', schema: E.steps.unwrap(), get: (s) => s.experiment.steps, set: (s, v) => void (s.experiment.steps = v) }),
+  field({ key: 'sc', name: 'scoring', schema: E.scoring.unwrap(), get: (s) => s.experiment.scoring, set: (s, v) => void (s.experiment.scoring = v) }),
+  field({ key: 'g', name: 'granularity', schema: E.granularity.unwrap(), get: (s) => s.experiment.granularity, set: (s, v) => void (s.experiment.granularity = v) }),
+  field({
+    key: 'd', name: 'data',
+    schema: z.array(z.tuple([z.unknown(), z.unknown(), z.unknown()])).min(1).max(8).transform((rows, ctx) => {
+      const out = [];
+      for (const [prompt, chosen, rejected] of rows) {
+        const p = PairSchema.safeParse({ prompt, chosen, rejected });
+        if (!p.success) {
+          ctx.addIssue({ code: 'custom', message: 'a pair is not three lists of token ids' });
+          return z.NEVER;
+        }
+        out.push(p.data);
+      }
+      return out;
+    }),
+    get: (s) => s.experiment.data.map((p) => [p.prompt, p.chosen, p.rejected]) as never,
+    set: (s, v) => void (s.experiment.data = v as Experiment['data']),
+  }),
+  field({
+    key: 'r', name: 'runs', schema: z.array(LinkRunSchema).min(1).max(8),
+    get: (s) => s.experiment.runs.map(runToLink) as never,
+    set: (s, v) => void (s.experiment.runs = v as Run[]),
+  }),
+  field({ key: 'p', name: 'preset', schema: z.string().max(40).refine((id) => id === '' || findPreset(id) !== undefined, 'not a preset'), get: (s) => s.presetId ?? '', set: (s, v) => void (s.presetId = v || null) }),
+  field({ key: 'be', name: 'backend', schema: z.enum(['auto', ...BACKEND_NAMES]), get: (s) => s.backend, set: (s, v) => void (s.backend = v as BackendChoice) }),
+  field({ key: 'th', name: 'theme', schema: z.enum(['light', 'dark', 'system']), get: (s) => s.view.theme, set: (s, v) => void (s.view.theme = v) }),
+  field({ key: 'll', name: 'loss log scale', schema: z.boolean(), get: (s) => s.view.lossLog, set: (s, v) => void (s.view.lossLog = v) }),
+  field({
+    key: 'rm', name: 'rewards chart metric',
+    schema: z.enum(['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm']),
+    get: (s) => s.view.rewardMetric, set: (s, v) => void (s.view.rewardMetric = v),
+  }),
+  field({ key: 'fr', name: 'inspected run', schema: z.number().int().min(0).max(7), get: (s) => s.view.hRun, set: (s, v) => void (s.view.hRun = v) }),
+  field({ key: 'sb', name: 'squeeze context', schema: z.enum(['chosen', 'rejected']), get: (s) => s.view.squeezeBranch, set: (s, v) => void (s.view.squeezeBranch = v) }),
+  field({ key: 'sp', name: 'squeeze pair', schema: z.number().int().min(0).max(7), get: (s) => s.view.squeezePair, set: (s, v) => void (s.view.squeezePair = v) }),
+  field({ key: 'tm', name: 'token display', schema: z.enum(['ids', 'words', 'chars']), get: (s) => s.view.textMode, set: (s, v) => void (s.view.textMode = v) }),
+  field({ key: 'hd', name: 'hidden runs', schema: z.array(z.number().int().min(0).max(7)).max(8), get: (s) => s.view.hidden.flatMap((h, i) => (h ? [i] : [])), set: (s, v) => void (s.view.hidden = Array.from({ length: 8 }, (_, i) => v.includes(i))) }),
+];
+
+/** Readable flags outside the compressed payload, for people writing embed snippets by hand. */
+const FLAGS: Field<unknown>[] = [
+  field({ key: 'embed', name: 'embed', schema: z.enum(['0', '1']).transform((v) => v === '1'), get: (s) => (s.embed.on ? '1' : '0') as never, set: (s, v) => void (s.embed.on = v as boolean) }),
+  field({ key: 'autoplay', name: 'autoplay', schema: z.enum(['0', '1']).transform((v) => v === '1'), get: (s) => (s.embed.autoplay ? '1' : '0') as never, set: (s, v) => void (s.embed.autoplay = v as boolean) }),
+  field({ key: 'controls', name: 'controls', schema: z.enum(['0', '1']).transform((v) => v === '1'), get: (s) => (s.embed.controls ? '1' : '0') as never, set: (s, v) => void (s.embed.controls = v as boolean) }),
+  field({
+    key: 'charts', name: 'charts',
+    schema: z.string().max(200).transform((v, ctx) => {
+      const ids = v.split(',').filter(Boolean);
+      if (ids.length === 0 || ids.some((id) => !CHART_IDS.includes(id as ChartId))) {
+        ctx.addIssue({ code: 'custom', message: `charts are ${CHART_IDS.join(', ')}` });
+        return z.NEVER;
+      }
+      return ids as ChartId[];
+    }),
+    get: (s) => s.embed.charts.join(',') as never,
+    set: (s, v) => void (s.embed.charts = v as ChartId[]),
+  }),
+  field({ key: 'origin', name: 'parent origin', schema: z.string().max(200).refine((o) => /^https?:\/\/[^/]+$/.test(o), 'an origin like https://blog.example'), get: (s) => (s.embed.parentOrigin ?? '') as never, set: (s, v) => void (s.embed.parentOrigin = (v as string) || null) }),
+];
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The hash part of a link (without '#') for a state. */
+export function encodeLink(state: LinkState): string {
+  const defaults = defaultLinkState();
+  const payload: Record<string, unknown> = {};
+  for (const f of FIELDS) if (!same(f.get(state), f.get(defaults))) payload[f.key] = f.get(state);
+  const params = new URLSearchParams({ v: String(LINK_VERSION) });
+  if (Object.keys(payload).length > 0) params.set('s', LZString.compressToEncodedURIComponent(JSON.stringify(payload)));
+  for (const f of FLAGS) if (!same(f.get(state), f.get(defaults))) params.set(f.key, String(f.get(state)));
+  return params.toString();
+}
+
+export interface Decoded {
+  state: LinkState;
+  notices: string[];
+}
+
+/** A full URL, a hash, or a bare `v=1&s=...` string. Never throws. */
+export function decodeLink(link: string): Decoded {
+  const notices: string[] = [];
+  try {
+    const state = defaultLinkState();
+    const params = new URLSearchParams(hashOf(String(link)));
+    const version = params.get('v');
+    if (version !== null && version !== String(LINK_VERSION)) notices.push(`this link is version ${version.slice(0, 8)}; this lab reads version ${LINK_VERSION}, so some settings may be ignored`);
+    for (const f of FLAGS) {
+      const raw = params.get(f.key);
+      if (raw !== null) apply(f, raw, state, notices);
+    }
+    const known = new Set(['v', 's', ...FLAGS.map((f) => f.key)]);
+    const unknown = [...params.keys()].filter((k) => !known.has(k));
+    const payload = params.get('s');
+    if (payload !== null) {
+      const obj = readPayload(payload, notices);
+      if (obj) {
+        for (const f of FIELDS) if (Object.hasOwn(obj, f.key)) apply(f, obj[f.key], state, notices);
+        unknown.push(...Object.keys(obj).filter((k) => !FIELDS.some((f) => f.key === k)));
+      }
+    }
+    if (unknown.length > 0) notices.push(`ignored unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((k) => `“${k.slice(0, 20)}”`).join(', ')}`);
+    return { state: reconcile(state, notices), notices };
+  } catch (e) {
+    return { state: defaultLinkState(), notices: [...notices, `the link could not be read (${(e as Error).message}); showing the default experiment`] };
+  }
+}
+
+function hashOf(link: string): string {
+  const hash = link.indexOf('#');
+  if (hash >= 0) return link.slice(hash + 1);
+  const query = link.indexOf('?');
+  if (query >= 0) return link.slice(query + 1);
+  return link;
+}
+
+function readPayload(payload: string, notices: string[]): Record<string, unknown> | null {
+  if (payload.length > MAX_PAYLOAD) {
+    notices.push(`the link's experiment is too long (${payload.length} characters); showing the default`);
+    return null;
+  }
+  const json = LZString.decompressFromEncodedURIComponent(payload);
+  let obj: unknown = null;
+  try {
+    obj = json ? JSON.parse(json) : null;
+  } catch {
+    obj = null;
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    notices.push('the link\'s experiment is damaged (was it cut short when copied?); showing the default');
+    return null;
+  }
+  return obj as Record<string, unknown>;
+}
+
+function apply(f: Field<unknown>, raw: unknown, state: LinkState, notices: string[]): void {
+  const r = f.schema.safeParse(raw);
+  if (r.success) f.set(state, r.data);
+  else notices.push(`“${f.name}” in the link is not valid (${r.error.issues[0]?.message ?? 'bad value'}); using the default`);
+}
+
+/** Checks that need several fields at once; repairs with the default and says so. */
+function reconcile(state: LinkState, notices: string[]): LinkState {
+  const defaults = defaultLinkState();
+  const problems = validateData(state.experiment.data, 32, state.experiment.granularity);
+  if (problems.length > 0) {
+    notices.push(`the link's data does not fit (${problems[0]}); using the notebook pair`);
+    state.experiment.data = defaults.experiment.data;
+    if (validateData(state.experiment.data, 32, state.experiment.granularity).length > 0) state.experiment.granularity = 'sequence';
+  }
+  const checked = ExperimentSchema.safeParse(state.experiment);
+  if (!checked.success) {
+    notices.push('the link\'s experiment does not hold together; showing the default');
+    state.experiment = defaults.experiment;
+  } else state.experiment = checked.data;
+  const n = state.experiment.runs.length;
+  state.view.hidden = state.view.hidden.slice(0, n);
+  while (state.view.hidden.length < n) state.view.hidden.push(false);
+  if (state.view.hidden.every(Boolean)) state.view.hidden = state.view.hidden.map(() => false);
+  state.view.hRun = Math.min(state.view.hRun, n - 1);
+  state.view.squeezePair = Math.min(state.view.squeezePair, state.experiment.data.length - 1);
+  if (state.presetId) {
+    // A preset id labels only the exact experiment it names.
+    const preset = findPreset(state.presetId);
+    if (!preset || !same(ExperimentSchema.parse(preset.spec), state.experiment)) state.presetId = null;
+  }
+  return state;
+}

@@ -1,0 +1,60 @@
+/**
+ * What a teaching link holds: the experiment, the view and the embed options,
+ * with their defaults. Pure TS; the store's view slice uses the same shape.
+ */
+import { parseExperiment, type Experiment } from '../train/experiment';
+import { PRESETS } from '../train/presets';
+import type { BackendChoice } from '../worker/protocol';
+import type { TextMode } from './vocab';
+
+export const CHART_IDS = ['pi-rej', 'sigma', 'loss', 'pi-chosen', 'rewards', 'h', 'squeeze'] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+export const REWARD_METRICS = ['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm'] as const;
+export type RewardMetric = (typeof REWARD_METRICS)[number];
+
+export interface ViewState {
+  theme: 'light' | 'dark' | 'system';
+  hidden: boolean[];
+  lossLog: boolean;
+  rewardMetric: RewardMetric;
+  /** The run inspected by the h chart and the squeeze view. */
+  hRun: number;
+  squeezeBranch: 'chosen' | 'rejected';
+  squeezePair: number;
+  textMode: TextMode;
+}
+
+export interface EmbedOptions {
+  on: boolean;
+  autoplay: boolean;
+  controls: boolean;
+  charts: ChartId[];
+  /** If set, postMessage talks to this origin only. */
+  parentOrigin: string | null;
+}
+
+export interface LinkState {
+  experiment: Experiment;
+  presetId: string | null;
+  backend: BackendChoice;
+  view: ViewState;
+  embed: EmbedOptions;
+}
+
+export const DEFAULT_PRESET = PRESETS.find((p) => p.id === 'beta-sweep')!;
+
+export function defaultView(runs: number): ViewState {
+  return { theme: 'system', hidden: Array.from({ length: runs }, () => false), lossLog: true, rewardMetric: 'rewards/margins', hRun: 0, squeezeBranch: 'rejected', squeezePair: 0, textMode: 'ids' };
+}
+
+export function defaultLinkState(): LinkState {
+  const experiment = parseExperiment(structuredClone(DEFAULT_PRESET.spec));
+  return {
+    experiment,
+    presetId: DEFAULT_PRESET.id,
+    backend: 'auto',
+    view: defaultView(experiment.runs.length),
+    embed: { on: false, autoplay: false, controls: false, charts: ['pi-rej', 'sigma', 'loss'], parentOrigin: null },
+  };
+}

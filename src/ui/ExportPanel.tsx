@@ -1,0 +1,89 @@
+/** Take the results away (CSV, JSON) and move weights in and out (safetensors, by picker or drop). */
+import { useRef, useState } from 'react';
+import { MODEL_PRESETS } from '../model/config';
+import { importSafetensors } from '../model/weights';
+import { clearWeights, exportWeights, importWeights, notify } from '../state/actions';
+import { labStore } from '../state/store';
+import { resultsCsv, resultsJson } from '../train/results';
+import type { WeightsRole } from '../worker/protocol';
+import { saveFile } from './download';
+import { runName } from './runName';
+import { useLab } from './useLab';
+
+function results() {
+  const s = labStore.getState();
+  return resultsJson(s.experiment, s.series, s.training.backend?.active ?? '');
+}
+
+/** Checks a file here before the worker sees it, so a wrong file gets its message at once and changes nothing. */
+async function loadWeights(role: WeightsRole, file: File): Promise<void> {
+  const bytes = await file.arrayBuffer();
+  const model = labStore.getState().experiment.model;
+  try {
+    importSafetensors(new Uint8Array(bytes), MODEL_PRESETS[model]);
+  } catch (e) {
+    notify('error', `${file.name} was not loaded: ${(e as Error).message}.`);
+    return;
+  }
+  importWeights(role, bytes);
+  notify('info', `${file.name} is now the ${role === 'policy' ? 'initial policy' : 'reference'}; training restarted.`);
+}
+
+function WeightsDrop({ role }: { role: WeightsRole }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const custom = useLab((s) => s.training.customWeights.includes(role));
+  const name = role === 'policy' ? 'initial policy' : 'reference';
+  return (
+    <div
+      className={`drop ${over ? 'drop-over' : ''}`}
+      data-testid={`drop-${role}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const file = e.dataTransfer.files[0];
+        if (file) void loadWeights(role, file);
+      }}
+    >
+      <span>{name}: {custom ? <strong>imported</strong> : 'seeded'}</span>
+      <input ref={input} type="file" accept=".safetensors" hidden data-testid={`import-${role}`} onChange={(e) => {
+        const file = e.target.files?.[0];
+        e.target.value = '';
+        if (file) void loadWeights(role, file);
+      }} />
+      <button type="button" onClick={() => input.current?.click()}>Import…</button>
+      {custom && <button type="button" onClick={() => clearWeights(role)}>Use seeded</button>}
+    </div>
+  );
+}
+
+export function ExportPanel() {
+  const runs = useLab((s) => s.experiment.runs);
+  const [which, setWhich] = useState('initial-policy');
+  return (
+    <section className="export" aria-label="Export and import">
+      <h3>Results</h3>
+      <div className="button-row">
+        <button type="button" data-testid="export-csv" onClick={() => saveFile('dpo-ipo-lab-metrics.csv', resultsCsv(results()), 'text/csv')}>CSV</button>
+        <button type="button" data-testid="export-json" onClick={() => saveFile('dpo-ipo-lab-metrics.json', JSON.stringify(results(), null, 1), 'application/json')}>JSON</button>
+      </div>
+      <h3>Weights (safetensors, Hugging Face Llama names)</h3>
+      <div className="button-row">
+        <select aria-label="Weights to export" value={which} onChange={(e) => setWhich(e.target.value)}>
+          <option value="initial-policy">initial policy</option>
+          <option value="reference">reference</option>
+          {runs.map((r, i) => <option key={i} value={String(i)}>policy now: {runName(r)}</option>)}
+        </select>
+        <button type="button" data-testid="export-weights" onClick={() => exportWeights(which === 'initial-policy' || which === 'reference' ? which : { run: Number(which) })}>Export</button>
+      </div>
+      <WeightsDrop role="policy" />
+      <WeightsDrop role="reference" />
+      <p className="hint">Drop a .safetensors file on a line, or use Import. The notebook's own initial weights reproduce its curves.</p>
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+import { compressToEncodedURIComponent } from 'lz-string';
+import { describe, expect, it } from 'vitest';
+import { decodeLink, encodeLink, FIELDS, MAX_PAYLOAD } from '../../src/state/link';
+import { defaultLinkState, type LinkState } from '../../src/state/linkState';
+import { validateData } from '../../src/train/data';
+import { ExperimentSchema, parseExperiment } from '../../src/train/experiment';
+import { findPreset } from '../../src/train/presets';
+import { Rng } from '../../src/model/rng';
+
+const roundTrip = (s: LinkState) => decodeLink(`https://example.org/some/path/?utm=1#${encodeLink(s)}`);
+
+/** For each field of the link: a state where that field (and only what it needs) differs from the default. */
+const VARIANTS: Record<string, (s: LinkState) => void> = {
+  model: (s) => void (s.experiment.model = 'tiny'),
+  seed: (s) => void (s.experiment.seed = 0),
+  steps: (s) => void (s.experiment.steps = 1234),
+  scoring: (s) => void (s.experiment.scoring = 'next-token'),
+  granularity: (s) => {
+    s.experiment.granularity = 'sequence';
+    s.experiment.data = [{ prompt: [1, 2], chosen: [3, 4, 5], rejected: [6] }];
+  },
+  data: (s) => void (s.experiment.data = [{ prompt: [1], chosen: [2, 3], rejected: [4, 5] }, { prompt: [9, 9, 9], chosen: [0], rejected: [31] }]),
+  runs: (s) => void (s.view.hidden = [false, false, false], s.experiment.runs = [
+    { label: 'mine, "quoted"', loss: 'cdpo', beta: 0.25, lr: 3e-3, optimizer: 'adam', labelSmoothing: 0.2 },
+    { label: '', loss: 'dpop', beta: 0.1, lr: 1e-2, optimizer: 'sgd', dpopLambda: 5 },
+    { label: '', loss: 'simpo', beta: 2, lr: 1e-3, optimizer: 'sgd', simpoGamma: 0.7 },
+  ]),
+  preset: (s) => {
+    s.experiment = parseExperiment(findPreset('lr-sweep')!.spec);
+    s.presetId = 'lr-sweep';
+    s.view.hidden = [false, false, false, false];
+  },
+  backend: (s) => void (s.backend = 'wasm'),
+  theme: (s) => void (s.view.theme = 'dark'),
+  'loss log scale': (s) => void (s.view.lossLog = false),
+  'rewards chart metric': (s) => void (s.view.rewardMetric = 'grad_norm'),
+  'inspected run': (s) => void (s.view.hRun = 3),
+  'squeeze context': (s) => void (s.view.squeezeBranch = 'chosen'),
+  'squeeze pair': (s) => {
+    s.experiment.data = [...s.experiment.data, { prompt: [1], chosen: [2, 2, 2, 2], rejected: [3, 3, 3, 3] }];
+    s.view.squeezePair = 1;
+  },
+  'token display': (s) => void (s.view.textMode = 'words'),
+  'hidden runs': (s) => void (s.view.hidden = [false, true, false, true, false]),
+  embed: (s) => void (s.embed.on = true),
+  autoplay: (s) => void (s.embed.autoplay = true),
+  controls: (s) => void (s.embed.controls = true),
+  charts: (s) => void (s.embed.charts = ['h', 'squeeze', 'pi-rej']),
+  'parent origin': (s) => void (s.embed.parentOrigin = 'https://blog.example:8443'),
+};
+
+describe('teaching link', () => {
+  it('is short for the default experiment and decodes back to it', () => {
+    const hash = encodeLink(defaultLinkState());
+    expect(hash).toBe('v=1');
+    expect(decodeLink(hash)).toEqual({ state: defaultLinkState(), notices: [] });
+    expect(decodeLink('')).toEqual({ state: defaultLinkState(), notices: [] });
+  });
+
+  it('has a round-trip case for every field of the schema', () => {
+    const names = FIELDS.map((f) => f.name).concat(['embed', 'autoplay', 'controls', 'charts', 'parent origin']);
+    expect(Object.keys(VARIANTS).sort()).toEqual(names.sort());
+  });
+
+  for (const [name, change] of Object.entries(VARIANTS)) {
+    it(`round-trips ${name}`, () => {
+      const s = defaultLinkState();
+      if (name !== 'preset') s.presetId = null;
+      change(s);
+      const back = roundTrip(s);
+      expect(back.notices).toEqual([]);
+      expect(back.state).toEqual(s);
+      expect(encodeLink(s)).not.toBe('v=1');
+    });
+  }
+
+  it('round-trips everything at once, and the link stays compact', () => {
+    const s = defaultLinkState();
+    s.presetId = null;
+    for (const [name, change] of Object.entries(VARIANTS)) if (name !== 'preset' && name !== 'granularity') change(s);
+    // keep the view consistent with three runs
+    s.view.hidden = [false, true, false];
+    s.view.hRun = 2;
+    const back = roundTrip(s);
+    expect(back.notices).toEqual([]);
+    expect(back.state).toEqual(s);
+    expect(encodeLink(s).length).toBeLessThan(600);
+  });
+
+  it('falls back per field, with a notice naming it', () => {
+    const payload = (o: object) => `v=1&s=${compressToEncodedURIComponent(JSON.stringify(o))}`;
+    const r = decodeLink(payload({ st: 'abc', m: 'huge', sd: 42, zz: 1 }));
+    expect(r.state.experiment.steps).toBe(100);
+    expect(r.state.experiment.model).toBe('notebook');
+    expect(r.notices.join('\n')).toMatch(/“steps” in the link is not valid/);
+    expect(r.notices.join('\n')).toMatch(/“model” in the link is not valid/);
+    expect(r.notices.join('\n')).toMatch(/ignored unknown setting “zz”/);
+    expect(decodeLink(payload({ r: [{ l: 'dpo', b: 0.1, r: -5 }] })).notices[0]).toMatch(/“runs” in the link is not valid/);
+    expect(decodeLink('v=1&s=not-lz-at-all!!').notices[0]).toMatch(/damaged/);
+    expect(decodeLink(`v=1&s=${'A'.repeat(MAX_PAYLOAD + 1)}`).notices[0]).toMatch(/too long/);
+    expect(decodeLink('v=7').notices[0]).toMatch(/version 7/);
+    expect(decodeLink('v=1&embed=yes').notices[0]).toMatch(/“embed” in the link is not valid/);
+    expect(decodeLink('v=1&charts=pi-rej,bogus').notices[0]).toMatch(/charts are/);
+    expect(decodeLink('v=1&origin=javascript:alert(1)').notices[0]).toMatch(/parent origin/);
+  });
+
+  it('repairs data that does not fit the granularity', () => {
+    const s = defaultLinkState();
+    s.experiment.data = [{ prompt: [1], chosen: [2, 3], rejected: [4] }]; // unequal answers: fine per answer, not per token
+    const r = roundTrip(s);
+    expect(r.notices[0]).toMatch(/data does not fit/);
+    expect(validateData(r.state.experiment.data, 32, r.state.experiment.granularity)).toEqual([]);
+  });
+
+  it('decodes thousands of random and malformed links without throwing, always to a usable experiment', () => {
+    const rng = new Rng(2024);
+    const pick = <T,>(a: T[]): T => a[Math.floor(rng.uniform() * a.length)]!;
+    const junk = (depth = 0): unknown => {
+      const k = Math.floor(rng.uniform() * (depth > 2 ? 6 : 9));
+      switch (k) {
+        case 0: return rng.normal() * 10 ** Math.floor(rng.uniform() * 12 - 3);
+        case 1: return pick(['', 'dpo', 'ipo', 'adam', '1e999', 'NaN', '__proto__', '<script>', '\u0000', 'x'.repeat(500)]);
+        case 2: return pick([true, false, null]);
+        case 3: return Math.floor(rng.uniform() * 40) - 5;
+        case 4: return pick([Number.MAX_SAFE_INTEGER, -0, 1e308, 5e-324]);
+        case 5: return pick([[], {}]);
+        case 6: return Array.from({ length: Math.floor(rng.uniform() * 5) }, () => junk(depth + 1));
+        default: return Object.fromEntries(Array.from({ length: Math.floor(rng.uniform() * 5) }, () => [pick(['l', 'b', 'r', 'o', 'n', 'e', '__proto__', 'constructor', 'x']), junk(depth + 1)]));
+      }
+    };
+    const valid = encodeLink((() => { const s = defaultLinkState(); VARIANTS.runs!(s); VARIANTS.data!(s); s.presetId = null; return s; })());
+    const keys = FIELDS.map((f) => f.key);
+    const links: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const kind = i % 6;
+      if (kind === 0) links.push(Array.from({ length: Math.floor(rng.uniform() * 300) }, () => String.fromCharCode(Math.floor(rng.uniform() * 0x2fff))).join(''));
+      else if (kind === 1) links.push(`v=1&s=${valid.slice(0, Math.floor(rng.uniform() * valid.length))}`); // cut short when copied
+      else if (kind === 2) {
+        const chars = [...valid];
+        for (let j = 0; j < 3; j++) chars[Math.floor(rng.uniform() * chars.length)] = String.fromCharCode(33 + Math.floor(rng.uniform() * 90));
+        links.push(chars.join(''));
+      } else if (kind === 3) links.push(`v=1&s=${compressToEncodedURIComponent(JSON.stringify(Object.fromEntries(keys.map((k) => [k, junk()]))))}`);
+      else if (kind === 4) links.push(`v=1&s=${compressToEncodedURIComponent(JSON.stringify(junk()))}&embed=${pick(['1', '0', 'x'])}&charts=${pick(['h', 'sigma,loss', ',,', 'h,h,h'])}`);
+      else links.push(`#${pick(['v=1', 'v=0', 'v=', 's=', '&&&', '%E0%A4%A', '?#?#'])}&s=${compressToEncodedURIComponent(pick(['[]', '1', '"s"', '{"r":null}', '{"__proto__":{"polluted":1}}', '{"d":[[[1],[2],[3]]],"g":"token"}']))}`);
+    }
+    for (const link of links) {
+      const r = decodeLink(link);
+      expect(ExperimentSchema.safeParse(r.state.experiment).success, link).toBe(true);
+      expect(validateData(r.state.experiment.data, 32, r.state.experiment.granularity), link).toEqual([]);
+      expect(r.state.view.hidden).toHaveLength(r.state.experiment.runs.length);
+      expect(r.state.view.hRun).toBeLessThan(r.state.experiment.runs.length);
+      expect(r.notices.every((n) => typeof n === 'string' && n.length < 400)).toBe(true);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
