@@ -4,16 +4,6 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
-/**
- * Cross-origin isolation lets tfjs-wasm use threads (SharedArrayBuffer). Every
- * asset is same-origin, so require-corp costs nothing; static hosts that
- * cannot send these headers simply get the single-threaded WASM build.
- */
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
-
 /** Writes dist/precache.json: every file of the build, for the offline service worker (public/sw.js). */
 function precacheList(): Plugin {
   let outDir = 'dist';
@@ -34,7 +24,8 @@ function precacheList(): Plugin {
       };
       walk(outDir);
       // Browsers that run this lab all read woff2: the .woff/.ttf fallbacks KaTeX ships are not precached.
-      const list = files.filter((f) => f !== 'sw.js' && f !== 'precache.json' && !/\.(woff|ttf)$/.test(f)).sort();
+      // The threaded WASM build is never loaded (worker/backends.ts turns threads off).
+      const list = files.filter((f) => f !== 'sw.js' && f !== 'precache.json' && !/\.(woff|ttf)$|threaded-simd/.test(f)).sort();
       const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12);
       writeFileSync(path.join(outDir, 'precache.json'), JSON.stringify({ version, files: list }));
     },
@@ -46,7 +37,11 @@ export default defineConfig({
   base: './',
   plugins: [react(), precacheList()],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096, sourcemap: false },
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+    sourcemap: false,
+    // bench.html: the engine without the UI, for npm run bench (and anyone measuring their own machine).
+    rollupOptions: { input: { index: path.resolve('index.html'), bench: path.resolve('bench.html') } },
+  },
 });

@@ -6,6 +6,7 @@
  * Shapes use: G runs, M rows (tokens of all sequences), D hidden, I inner.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { LinearWeight } from './stacked';
 
 export type Tensor = tf.Tensor;
 
@@ -28,24 +29,66 @@ export interface LinearOptions {
   xnn: boolean;
 }
 
+/*
+ * The custom linears below save only their activation input for the backward
+ * pass. tfjs copies every saved tensor (the forward scope disposes the
+ * originals); the weights need no copy: they are the step's inputs, alive
+ * until it ends, so the backward pass reads them through the closure.
+ */
+
 /**
  * y = x W^T for x [M, in], W [out, in] (HF layout), arranged so that the
  * WASM backend stays on XNNPACK: forward as (W x^T)^T, which packs only the
  * small x^T; backward dx = dy W and dW = dy^T x, both untransposed.
  */
-const xnnLinear2d = customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  const value = tf.tidy(() => tf.transpose(tf.matMul(w, tf.transpose(x)))); // [M, out]
-  const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-    const g = dy as tf.Tensor; // [M, out]
-    const [xs, ws] = saved as [tf.Tensor, tf.Tensor];
-    return [tf.matMul(g, ws), tf.matMul(tf.transpose(g), xs)]; // dx [M, in], dW [out, in]
-  };
-  return { value, gradFunc };
-});
+function xnnLinear2d(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  const f = customGrad((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xi]);
+    const value = tf.tidy(() => tf.transpose(tf.matMul(wi, tf.transpose(xi)))); // [M, out]
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const g = dy as tf.Tensor; // [M, out]
+      return [tf.matMul(g, w), tf.matMul(tf.transpose(g), saved[0]!)]; // dx [M, in], dW [out, in]
+    };
+    return { value, gradFunc };
+  });
+  return f(x, w);
+}
 
-/** x [G, M, in], w [G, out, in] -> [G, M, out]. */
-export function linear(x: Tensor, w: Tensor, opts: LinearOptions): Tensor {
+/**
+ * G linears at once with per-run weights (the hybrid layout): every product
+ * is a 2D, untransposed, batch-1 matMul (XNNPACK on WASM), while the
+ * activations around stay stacked so elementwise ops run once for all runs.
+ *
+ * XNNPACK repacks its second operand whenever that tensor is new, and the
+ * weights are new after every update; so no product takes a weight second:
+ * forward y^T = W x^T, backward dx^T = W^T dy^T with the twin W^T, dW = dy^T x.
+ * The twin's gradient is dW^T = x^T dy, so the optimizer keeps W^T equal to
+ * the transpose of W (same sums in the same order).
+ * x [G, M, in], ws G x [1, out, in], wts G x [1, in, out] -> [G, M, out].
+ */
+function perRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[]): tf.Tensor {
+  const flat = (t: tf.Tensor) => tf.reshape(t, t.shape.slice(1));
+  const f = customGrad((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const xi = args[0] as tf.Tensor;
+    save([xi]);
+    const value = tf.tidy(() => tf.stack(tf.unstack(xi).map((xr, r) => tf.transpose(tf.matMul(flat(ws[r]!), tf.transpose(xr)))))); // [G, M, out]
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const dys = tf.unstack(dy as tf.Tensor); // G x [M, out]
+      const xr = tf.unstack(saved[0]!);
+      const dx = tf.stack(dys.map((d, r) => tf.transpose(tf.matMul(flat(wts[r]!), tf.transpose(d))))); // [G, M, in]
+      const dw = dys.map((d, r) => tf.expandDims(tf.matMul(tf.transpose(d), xr[r]!), 0)); // [1, out, in]
+      const dwt = dys.map((d, r) => tf.expandDims(tf.matMul(tf.transpose(xr[r]!), d), 0)); // [1, in, out]
+      return [dx, ...dw, ...dwt];
+    };
+    return { value, gradFunc };
+  });
+  return f(x, ...ws, ...wts);
+}
+
+/** x [G, M, in], w [G, out, in] (or per run, with twins) -> [G, M, out]. */
+export function linear(x: Tensor, w: LinearWeight, opts: LinearOptions): Tensor {
+  if (!(w instanceof tf.Tensor)) return perRunLinear(x, w.w, w.wt);
   const [G, M] = x.shape as [number, number, number];
   if (opts.xnn && G === 1) {
     const y = xnnLinear2d(tf.reshape(x, x.shape.slice(1)), tf.reshape(w, w.shape.slice(1)));
@@ -54,10 +97,28 @@ export function linear(x: Tensor, w: Tensor, opts: LinearOptions): Tensor {
   return tf.matMul(x, w, false, true);
 }
 
-/** HF LlamaRMSNorm: x * rsqrt(mean(x^2) + eps) * w; x [G, M, D], w [G, 1, D]. */
+/**
+ * HF LlamaRMSNorm: y = w * x * r with r = (mean(x^2) + eps)^(-1/2); x [G, M, D],
+ * w [G, 1, D]. One op with its analytic gradient (a third of autodiff's kernels):
+ *   dw = sum_rows(dy * x * r),  dx = r u - x r^3 mean(u x),  u = dy * w.
+ */
 export function rmsNorm(x: Tensor, w: Tensor, eps: number): Tensor {
-  const meanSquare = tf.mean(tf.square(x), -1, true); // [G, M, 1]
-  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps))), w);
+  const inverseRms = (t: tf.Tensor) => tf.rsqrt(tf.add(tf.mean(tf.square(t), -1, true), eps)); // [G, M, 1]
+  const f = customGrad((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xi]); // r is recomputed in the backward pass: cheaper than saving it
+    const value = tf.tidy(() => tf.mul(tf.mul(xi, inverseRms(xi)), wi));
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const xs = saved[0]!;
+      const rs = inverseRms(xs);
+      const g = dy as tf.Tensor;
+      const u = tf.mul(g, w);
+      const dx = tf.sub(tf.mul(rs, u), tf.mul(tf.mul(xs, tf.pow(rs, 3)), tf.mean(tf.mul(u, xs), -1, true)));
+      const dw = tf.sum(tf.mul(g, tf.mul(xs, rs)), 1, true); // [G, 1, D]
+      return [dx, dw];
+    };
+    return { value, gradFunc };
+  });
+  return f(x, w);
 }
 
 /**
@@ -91,7 +152,7 @@ export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor, rotate: (x: Ten
 }
 
 /** SwiGLU MLP: down(silu(gate x) * up x), gate and up fused into one [2I, D] weight. */
-export function swiGlu(x: Tensor, gateUp: Tensor, down: Tensor, opts: LinearOptions): Tensor {
+export function swiGlu(x: Tensor, gateUp: LinearWeight, down: LinearWeight, opts: LinearOptions): Tensor {
   const [gate, up] = tf.split(linear(x, gateUp, opts), 2, -1) as [Tensor, Tensor]; // [G, M, I] each
   const silu = tf.mul(gate, tf.sigmoid(gate));
   return linear(tf.mul(silu, up), down, opts); // [G, M, D]

@@ -10,103 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
-import { paramSpecs, type ParamSet } from './params';
 import { applyRotary, linear, makeRotateHalf, rmsNorm, swiGlu, type LinearOptions, type Tensor } from './layers';
+import type { LinearWeight, LlamaWeights } from './stacked';
 
-/** Internal weights of G stacked models; q/k/v and gate/up are fused along the output axis. */
-export interface LlamaWeights {
-  embed: Tensor; // [G, V, D]
-  layers: {
-    inputNorm: Tensor; // [G, 1, D]
-    qkv: Tensor; // [G, 3D, D]
-    o: Tensor; // [G, D, D]
-    postNorm: Tensor; // [G, 1, D]
-    gateUp: Tensor; // [G, 2I, D]
-    down: Tensor; // [G, D, I]
-  }[];
-  norm: Tensor; // [G, 1, D]
-  lmHead: Tensor; // [G, V, D]
-}
-
-/** Flat, fixed-order list of the weight tensors (for gradients and optimizers). */
-export function flattenWeights(w: LlamaWeights): Tensor[] {
-  return [w.embed, ...w.layers.flatMap((l) => [l.inputNorm, l.qkv, l.o, l.postNorm, l.gateUp, l.down]), w.norm, w.lmHead];
-}
-
-export function unflattenWeights(list: Tensor[], numLayers: number): LlamaWeights {
-  let i = 0;
-  const next = () => list[i++]!;
-  const embed = next();
-  const layers = Array.from({ length: numLayers }, () => ({
-    inputNorm: next(), qkv: next(), o: next(), postNorm: next(), gateUp: next(), down: next(),
-  }));
-  return { embed, layers, norm: next(), lmHead: next() };
-}
-
-/** HF names (in order) whose data, concatenated, forms each internal tensor; plus its per-run shape. */
-function internalLayout(c: LlamaConfig): { sources: string[]; shape: number[] }[] {
-  const D = c.hiddenSize;
-  const I = c.intermediateSize;
-  const out = [{ sources: ['model.embed_tokens.weight'], shape: [c.vocabSize, D] }];
-  for (let i = 0; i < c.numLayers; i++) {
-    const p = `model.layers.${i}`;
-    out.push(
-      { sources: [`${p}.input_layernorm.weight`], shape: [1, D] },
-      { sources: ['q', 'k', 'v'].map((n) => `${p}.self_attn.${n}_proj.weight`), shape: [3 * D, D] },
-      { sources: [`${p}.self_attn.o_proj.weight`], shape: [D, D] },
-      { sources: [`${p}.post_attention_layernorm.weight`], shape: [1, D] },
-      { sources: [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], shape: [2 * I, D] },
-      { sources: [`${p}.mlp.down_proj.weight`], shape: [D, I] },
-    );
-  }
-  out.push({ sources: ['model.norm.weight'], shape: [1, D] }, { sources: ['lm_head.weight'], shape: [c.vocabSize, D] });
-  return out;
-}
-
-/**
- * Stacks G parameter sets into internal tensors. Concatenating row-major
- * [out, in] matrices along `out` is concatenating their data, so fusing q/k/v
- * and gate/up is a plain copy.
- */
-export function packWeights(sets: ParamSet[]): LlamaWeights {
-  const c = sets[0]!.config;
-  const list = internalLayout(c).map(({ sources, shape }) => {
-    const per = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(sets.length * per);
-    sets.forEach((set, g) => {
-      let off = g * per;
-      for (const name of sources) {
-        const src = set.tensors.get(name)!;
-        data.set(src, off);
-        off += src.length;
-      }
-    });
-    return tf.tensor(data, [sets.length, ...shape]);
-  });
-  return unflattenWeights(list, c.numLayers);
-}
-
-/** Reads G parameter sets back out of internal tensors (inverse of packWeights). */
-export async function unpackWeights(w: LlamaWeights, c: LlamaConfig): Promise<ParamSet[]> {
-  const layout = internalLayout(c);
-  const list = flattenWeights(w);
-  const G = list[0]!.shape[0]!;
-  const sizes = new Map(paramSpecs(c).map((s) => [s.name, s.shape.reduce((a, b) => a * b, 1)]));
-  const sets: ParamSet[] = Array.from({ length: G }, () => ({ config: c, tensors: new Map() }));
-  for (let t = 0; t < list.length; t++) {
-    const data = (await list[t]!.data()) as Float32Array;
-    const per = data.length / G;
-    for (let g = 0; g < G; g++) {
-      let off = g * per;
-      for (const name of layout[t]!.sources) {
-        const n = sizes.get(name)!;
-        sets[g]!.tensors.set(name, data.slice(off, off + n));
-        off += n;
-      }
-    }
-  }
-  return sets;
-}
+export { flattenWeights, packWeights, unflattenWeights, unpackWeights, type LlamaWeights } from './stacked';
 
 /** One batch of packed token rows: B sequences of T rows each. */
 export interface RowBatch {
@@ -176,7 +83,7 @@ export function buildForwardConstants(c: LlamaConfig, batch: RowBatch): ForwardC
 }
 
 /** Causal multi-head self-attention over packed rows; x [G, B*T, D]. */
-function selfAttention(x: Tensor, qkvW: Tensor, oW: Tensor, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
+function selfAttention(x: Tensor, qkvW: LinearWeight, oW: LinearWeight, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
   const G = x.shape[0]!;
   const H = c.numHeads;
   const hd = headDim(c);
@@ -194,9 +101,12 @@ function selfAttention(x: Tensor, qkvW: Tensor, oW: Tensor, k: ForwardConstants,
 
 /** Final hidden states before the last norm: [G, B*T, D]. */
 export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
-  const G = w.embed.shape[0]!;
+  const G = w.norm.shape[0]!;
   // Embedding as oneHot @ E: tfjs-wasm has no gradient for gather (SPEC 6).
-  let h: Tensor = G === 1 ? tf.reshape(tf.matMul(tf.squeeze(k.oneHot, [0]), tf.squeeze(w.embed, [0])), [1, k.B * k.T, c.hiddenSize]) : tf.matMul(k.oneHot, w.embed);
+  const oneHot2d = () => tf.squeeze(k.oneHot, [0]);
+  let h: Tensor = Array.isArray(w.embed)
+    ? tf.stack(w.embed.map((e) => tf.matMul(oneHot2d(), tf.squeeze(e, [0])))) // per run: 2D, XNNPACK on WASM
+    : G === 1 ? tf.reshape(tf.matMul(oneHot2d(), tf.squeeze(w.embed, [0])), [1, k.B * k.T, c.hiddenSize]) : tf.matMul(k.oneHot, w.embed);
   for (const l of w.layers) {
     h = tf.add(h, selfAttention(rmsNorm(h, l.inputNorm, c.rmsNormEps), l.qkv, l.o, k, c, opts));
     h = tf.add(h, swiGlu(rmsNorm(h, l.postNorm, c.rmsNormEps), l.gateUp, l.down, opts));

@@ -13,6 +13,8 @@ import { labStore, type LabState, type Notice, type RunSeries } from './store';
 
 let engine: EnginePort | null = null;
 let noticeId = 0;
+/** Imported weight files, kept so that a new worker (after a backend switch) gets them too. */
+const importedWeights: Partial<Record<WeightsRole, ArrayBuffer>> = {};
 
 const get = labStore.getState;
 const set = labStore.setState;
@@ -42,6 +44,11 @@ export function reloadExperiment(): void {
 }
 
 function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer | null } = {}): void {
+  for (const role of ['policy', 'reference'] as const) {
+    const w = weights[role];
+    if (w === null) delete importedWeights[role];
+    else if (w) importedWeights[role] = w.slice(0); // our copy; the original is transferred
+  }
   const { experiment } = get();
   set((s) => ({
     series: emptySeries(experiment.runs.length),
@@ -161,10 +168,16 @@ export function toggleRunning(): void {
   else if (state !== 'done' && state !== 'starting') run();
 }
 
+/**
+ * Switches backend in a fresh worker: tfjs keeps a backend's device and
+ * buffers alive after switching away, and on software GPUs WebGL can even
+ * stall behind WebGPU in the same worker. The experiment restarts.
+ */
 export function chooseBackend(choice: BackendChoice): void {
-  set((s) => ({ training: { ...s.training, backendChoice: choice, state: 'starting' } }));
+  set((s) => ({ training: { ...s.training, backendChoice: choice, backend: null, state: 'starting' } }));
+  engine?.restart();
   send({ type: 'setBackend', choice });
-  set({ series: emptySeries(get().experiment.runs.length), changes: [], distribution: null, initialDistribution: null });
+  reload({ ...importedWeights });
 }
 
 /** Imports safetensors weights for the policy init or the reference; the worker validates and restarts. */
@@ -210,11 +223,17 @@ export function onWorkerEvent(msg: FromWorker): void {
       return set({ training: { ...s.training, state: msg.state, step: msg.step } });
     case 'tick': {
       if (msg.generation !== s.training.generation) return;
+      // Histories grow in place (no copy of every metric's past at every tick: that was garbage
+      // the page had to collect while training); each RunSeries is a new object, so views update.
       const series = s.series.map((old, r) => {
         const d = msg.delta.runs[r];
         if (!d) return old;
         const metrics: Record<string, number[]> = { ...old.metrics };
-        for (const [name, values] of Object.entries(d.metrics)) if (values.length > 0) metrics[name] = [...(old.metrics[name] ?? []), ...values];
+        for (const [name, values] of Object.entries(d.metrics)) {
+          if (values.length === 0) continue;
+          const history = (metrics[name] ??= []);
+          for (const v of values) history.push(v);
+        }
         return { metrics, status: d.status };
       });
       for (const [r, d] of msg.delta.runs.entries()) {

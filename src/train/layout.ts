@@ -5,10 +5,10 @@
 import type { LlamaConfig } from '../model/config';
 import type { Layout } from './trainer';
 
-/** Hidden size from which WASM matmuls cost more than per-run op overhead. */
+/** Hidden size from which WASM's naive batched matmul costs more than per-run XNNPACK products. */
 const WASM_PER_RUN_FROM_HIDDEN = 128;
 
 export function chooseLayout(backend: string, model: LlamaConfig): Layout {
-  if (backend === 'wasm' && model.hiddenSize >= WASM_PER_RUN_FROM_HIDDEN) return { grouping: 'per-run', xnn: true };
+  if (backend === 'wasm' && model.hiddenSize >= WASM_PER_RUN_FROM_HIDDEN) return { grouping: 'hybrid', xnn: true };
   return { grouping: 'batched', xnn: false };
 }

@@ -1,5 +1,7 @@
 /**
- * From token log-probs to each run's loss and per-step statistics.
+ * From token log-probs to each run's loss (on the gradient tape) and per-step
+ * statistics (computed after the gradient, off the tape: recording them would
+ * only add clones and backward bookkeeping).
  *
  * Granularity (SPEC 2):
  * - token: every answer position k is a unit with its own margin
@@ -8,11 +10,15 @@
  * - sequence: one unit per pair, on log-probs summed over the answer (DPO paper,
  *   TRL) or averaged over it (losses whose `aggregate` is 'mean'); the loss is
  *   the mean over pairs.
+ *
+ * Runs of one group may use different losses: each distinct loss is computed
+ * once over all runs (one beta per run) and a 0/1 column per run picks it.
+ * Runs are independent rows, so a diverging run cannot reach the others.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '../model/layers';
-import type { Granularity } from './data';
 import type { LossId, LossParams } from './catalog';
+import type { Granularity } from './data';
 import { LOSSES } from './losses';
 import type { PackedPairs } from './packing';
 
@@ -22,7 +28,7 @@ export interface RunObjective {
   params: LossParams;
 }
 
-/** Stats columns written per run and step, before grad_norm and the active flag. */
+/** Stats columns written per run and step, before h_k, grad_norm. */
 export const STAT_COLUMNS = [
   'loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies',
   'logps/chosen', 'logps/rejected', 'logp_last_chosen', 'logp_last_rejected', 'sigma_margin',
@@ -64,80 +70,110 @@ export function buildObjectiveConstants(packed: PackedPairs, refTokenLogp: Tenso
   return { P, N, granularity, ...t, dispose: () => tf.dispose(Object.values(t)) };
 }
 
-/**
- * tokenLogp [G, E] (entries ordered [branch][pair][k]) -> the sum of the runs'
- * losses, each times lossScale[r] if given (what gradients flow from; each
- * run's loss depends only on its own weights) and stats [G, STAT_COLUMNS.length + N] (the columns, then h_k).
- */
-export function objective(
-  tokenLogp: Tensor, runs: RunObjective[], k: ObjectiveConstants, lossScale: number[] | null,
-): { total: Tensor; stats: Tensor } {
-  const G = tokenLogp.shape[0]!;
-  const [pc, pr] = tf.split(tf.reshape(tokenLogp, [G, 2, k.P, k.N]), 2, 1).map((x) => tf.reshape(x, [G, k.P, k.N])) as [Tensor, Tensor];
-  const first = runs[0]!;
-  const homogeneous = runs.every((r) => r.loss === first.loss && JSON.stringify(r.params) === JSON.stringify(first.params));
-  let parts: { loss: Tensor; stats: Tensor }[];
-  if (homogeneous) {
-    parts = [runSubset(pc, pr, runs.map((r) => r.beta), first, k)];
-  } else {
-    // Different losses in one group: each run on its own slice (small tensors, cheap).
-    const one = (x: Tensor, g: number) => tf.slice(x, [g, 0, 0], [1, k.P, k.N]);
-    parts = runs.map((r, g) => runSubset(one(pc, g), one(pr, g), [r.beta], r, k));
-  }
-  const loss = parts.length === 1 ? parts[0]!.loss : tf.concat(parts.map((p) => p.loss));
-  const stats = parts.length === 1 ? parts[0]!.stats : tf.concat(parts.map((p) => p.stats));
-  // Scaling each run's loss by its SGD learning rate makes the gradient the update itself.
-  const total = lossScale ? tf.sum(tf.mul(loss, tf.tensor1d(lossScale))) : tf.sum(loss);
-  return { total, stats };
+/** Runs sharing one loss and its parameters, with a 0/1 vector [G] that picks them (null when all runs do). */
+interface LossGroup {
+  run: RunObjective;
+  pick: Tensor | null;
 }
 
-function runSubset(pc: Tensor, pr: Tensor, betas: number[], run: RunObjective, k: ObjectiveConstants): { loss: Tensor; stats: Tensor } {
-  const g = pc.shape[0]!;
-  const beta: Tensor | number = g === 1 ? betas[0]! : tf.tensor3d(betas, [g, 1, 1]);
-  const info = LOSSES[run.loss];
-  const mean = info.aggregate === 'mean';
-  /** Per-pair answer log-prob [*, P, 1]: summed, or averaged over the answer. */
-  const seq = (lp: Tensor, valid: Tensor, len: Tensor) => {
-    const s = tf.sum(tf.mul(lp, valid), -1, true);
-    return mean ? tf.div(s, len) : s;
-  };
-  const seqPc = seq(pc, k.validC, k.lenC);
-  const seqPr = seq(pr, k.validR, k.lenR);
-  const seqRc = seq(k.refC, k.validC, k.lenC);
-  const seqRr = seq(k.refR, k.validR, k.lenR);
-  const hTok = tf.sub(tf.sub(pc, k.refC), tf.sub(pr, k.refR)); // [g, P, N]
+function lossGroups(runs: RunObjective[]): LossGroup[] {
+  const keys = runs.map((r) => `${r.loss}|${JSON.stringify(r.params)}`);
+  const distinct = [...new Set(keys)];
+  return distinct.map((key) => ({
+    run: runs[keys.indexOf(key)]!,
+    pick: distinct.length === 1 ? null : tf.tensor1d(keys.map((k) => (k === key ? 1 : 0))),
+  }));
+}
 
-  let loss: Tensor;
-  let rewardC: Tensor; // per pair [g, P]
-  let rewardR: Tensor;
-  let hLast: Tensor; // margin of the last unit [g, P, 1]
+/** Sum over loss groups of pick * value, value [G, ...] (the value itself when one loss covers every run). */
+function combine(groups: LossGroup[], value: (g: LossGroup) => Tensor): Tensor {
+  const parts = groups.map((g) => {
+    const v = value(g);
+    return g.pick ? tf.mul(tf.reshape(g.pick, [v.shape[0]!, ...v.shape.slice(1).map(() => 1)]), v) : v;
+  });
+  return parts.length === 1 ? parts[0]! : tf.addN(parts);
+}
+
+interface Split {
+  pc: Tensor; // [G, P, N]
+  pr: Tensor;
+  beta: Tensor; // [G, 1, 1]
+}
+
+function split(tokenLogp: Tensor, runs: RunObjective[], k: ObjectiveConstants): Split {
+  const G = tokenLogp.shape[0]!;
+  const [pc, pr] = tf.split(tf.reshape(tokenLogp, [G, 2, k.P, k.N]), 2, 1).map((x) => tf.reshape(x, [G, k.P, k.N])) as [Tensor, Tensor];
+  return { pc, pr, beta: tf.tensor3d(runs.map((r) => r.beta), [G, 1, 1]) };
+}
+
+/** Per-pair answer log-prob [*, P, 1]: summed, or averaged over the answer for 'mean' losses. */
+function answerLogp(lp: Tensor, valid: Tensor, len: Tensor, mean: boolean): Tensor {
+  const s = tf.sum(tf.mul(lp, valid), -1, true);
+  return mean ? tf.div(s, len) : s;
+}
+
+/** The loss's units and its output: tokens [G, P, N] or answers [G, P, 1]. */
+function evaluate(s: Split, g: LossGroup, k: ObjectiveConstants) {
+  const info = LOSSES[g.run.loss];
+  const mean = info.aggregate === 'mean';
   if (k.granularity === 'token') {
-    // Token level needs equal answer lengths (validated), so validC is the unit mask.
-    const out = info.fn({ pc, pr, rc: k.refC, rr: k.refR, beta, params: run.params });
-    loss = tf.div(tf.sum(tf.mul(out.losses, k.validC), [1, 2]), tf.sum(k.validC));
-    rewardC = tf.squeeze(seq(out.chosenRewards, k.validC, k.lenC), [2]);
-    rewardR = tf.squeeze(seq(out.rejectedRewards, k.validR, k.lenR), [2]);
-    hLast = tf.sum(tf.mul(hTok, k.lastC), -1, true);
-  } else {
-    const out = info.fn({ pc: seqPc, pr: seqPr, rc: seqRc, rr: seqRr, beta, params: run.params });
-    loss = tf.mean(out.losses, [1, 2]);
-    rewardC = tf.squeeze(out.chosenRewards, [2]);
-    rewardR = tf.squeeze(out.rejectedRewards, [2]);
-    hLast = tf.sub(tf.sub(seqPc, seqRc), tf.sub(seqPr, seqRr));
+    return { out: info.fn({ pc: s.pc, pr: s.pr, rc: k.refC, rr: k.refR, beta: s.beta, params: g.run.params }), mean };
   }
-  const overPairs = (x: Tensor) => tf.mean(x, 1); // [g, P] -> [g]
+  const units = {
+    pc: answerLogp(s.pc, k.validC, k.lenC, mean), pr: answerLogp(s.pr, k.validR, k.lenR, mean),
+    rc: answerLogp(k.refC, k.validC, k.lenC, mean), rr: answerLogp(k.refR, k.validR, k.lenR, mean),
+  };
+  return { out: info.fn({ ...units, beta: s.beta, params: g.run.params }), mean, units };
+}
+
+function reduceLoss(losses: Tensor, k: ObjectiveConstants): Tensor {
+  return k.granularity === 'token' ? tf.div(tf.sum(tf.mul(losses, k.validC), [1, 2]), tf.sum(k.validC)) : tf.mean(losses, [1, 2]);
+}
+
+/**
+ * Each run's loss [G] from tokenLogp [G, E] (entries ordered [branch][pair][k]).
+ * Gradients flow from the sum (each run's loss depends only on its own weights).
+ */
+export function runLosses(tokenLogp: Tensor, runs: RunObjective[], k: ObjectiveConstants): Tensor {
+  const s = split(tokenLogp, runs, k);
+  const groups = lossGroups(runs);
+  return combine(groups, (g) => reduceLoss(evaluate(s, g, k).out.losses, k));
+}
+
+/** Statistics [G, STAT_COLUMNS.length + N] (the columns, then h_k); `loss` is runLosses' result. */
+export function runStats(tokenLogp: Tensor, runs: RunObjective[], k: ObjectiveConstants, loss: Tensor): Tensor {
+  const G = tokenLogp.shape[0]!;
+  const s = split(tokenLogp, runs, k);
+  const groups = lossGroups(runs);
+  const hTok = tf.sub(tf.sub(s.pc, k.refC), tf.sub(s.pr, k.refR)); // [G, P, N]
+  const perGroup = groups.map((g) => {
+    const { out, mean, units } = evaluate(s, g, k);
+    const perPair = (x: Tensor, valid: Tensor, len: Tensor) => tf.squeeze(k.granularity === 'token' ? answerLogp(x, valid, len, mean) : x, [2]);
+    return {
+      rewardC: perPair(out.chosenRewards, k.validC, k.lenC), // [G, P]
+      rewardR: perPair(out.rejectedRewards, k.validR, k.lenR),
+      logpC: tf.squeeze(answerLogp(s.pc, k.validC, k.lenC, mean), [2]),
+      logpR: tf.squeeze(answerLogp(s.pr, k.validR, k.lenR, mean), [2]),
+      // Margin of the last unit: the last answer token, or the whole answer.
+      hLast: units ? tf.sub(tf.sub(units.pc, units.rc), tf.sub(units.pr, units.rr)) : tf.sum(tf.mul(hTok, k.lastC), -1, true), // [G, P, 1]
+    };
+  });
+  const pick = (f: (p: (typeof perGroup)[number]) => Tensor) => combine(groups, (g) => f(perGroup[groups.indexOf(g)]!));
+  const rewardC = pick((p) => p.rewardC);
+  const rewardR = pick((p) => p.rewardR);
+  const overPairs = (x: Tensor) => tf.reshape(tf.mean(x, 1), [G, 1]);
   const columns = [
-    loss,
+    tf.reshape(loss, [G, 1]),
     overPairs(rewardC),
     overPairs(rewardR),
     overPairs(tf.sub(rewardC, rewardR)),
     overPairs(tf.cast(tf.greater(rewardC, rewardR), 'float32')),
-    overPairs(tf.squeeze(seqPc, [2])),
-    overPairs(tf.squeeze(seqPr, [2])),
-    overPairs(tf.sum(tf.mul(pc, k.lastC), -1)),
-    overPairs(tf.sum(tf.mul(pr, k.lastR), -1)),
-    overPairs(tf.squeeze(tf.sigmoid(tf.mul(beta, hLast)), [2])),
-  ].map((c) => tf.reshape(c, [g, 1]));
-  const hPerToken = tf.div(tf.sum(tf.mul(hTok, k.validBoth), 1), k.pairsPerToken); // [g, N]
-  return { loss, stats: tf.concat([...columns, hPerToken], 1) };
+    overPairs(pick((p) => p.logpC)),
+    overPairs(pick((p) => p.logpR)),
+    overPairs(tf.sum(tf.mul(s.pc, k.lastC), -1)),
+    overPairs(tf.sum(tf.mul(s.pr, k.lastR), -1)),
+    overPairs(tf.squeeze(tf.sigmoid(tf.mul(s.beta, pick((p) => p.hLast))), [2])),
+  ];
+  const hPerToken = tf.div(tf.sum(tf.mul(hTok, k.validBoth), 1), k.pairsPerToken); // [G, N]
+  return tf.concat([...columns, hPerToken], 1);
 }

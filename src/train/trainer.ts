@@ -9,20 +9,20 @@
  * backends); 'per-run' gives each run its own group, which keeps WASM matmuls
  * on XNNPACK (see layers.ts). The reference log-probs are computed once.
  *
- * Metrics stay on the device as one [G, columns] tensor per group and step,
- * and are read back in batches by flush(), so stepping never waits on a read.
+ * What the metrics need stays on the device per group and step, and flush()
+ * computes and reads them in batches, so stepping never waits on a read.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../model/config';
 import type { LinearOptions, Tensor } from '../model/layers';
 import { flattenWeights, packWeights, unflattenWeights, unpackWeights } from '../model/llama';
+import { optimizerStep, stackRuns, sumSquaresPerRun, unstackRuns, type RunState } from './groups';
 import type { ParamSet } from '../model/params';
 import { validateData, type Granularity, type PreferencePair, type ScoringMode } from './data';
 import { DEFAULT_LOSS_PARAMS, MAX_RUNS, type LossId, type LossParams, type OptimizerId } from './catalog';
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
 import { emptyRunLog, hMetric, type RunLog, type ScalarMetric } from './metrics';
-import { buildObjectiveConstants, objective, STAT_COLUMNS, type ObjectiveConstants } from './objective';
-import { adamStep, sgdStep } from './optimizers';
+import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
 import { packPairs } from './packing';
 
 
@@ -44,7 +44,12 @@ export interface ComparisonConfig {
 }
 
 export interface Layout extends LinearOptions {
-  grouping: 'batched' | 'per-run';
+  /**
+   * batched: every run of an optimizer kind in one group, all weights stacked.
+   * per-run: one group per run. hybrid: like batched, but weight matrices are
+   * kept per run so their products stay 2D (XNNPACK on WASM).
+   */
+  grouping: 'batched' | 'per-run' | 'hybrid';
 }
 
 interface Group {
@@ -56,17 +61,14 @@ interface Group {
   logDist: Tensor | null; // [G, E, V] from the latest step
 }
 
-/** One run's tensors, each [1, ...]. */
-interface RunState {
-  weights: Tensor[];
-  m: Tensor[] | null;
-  v: Tensor[] | null;
-}
-
+/** A step of a group whose metrics are not read yet: what the statistics need, kept on the device. */
 interface Pending {
   step: number;
-  group: Group;
-  metrics: Tensor; // [G, columns]
+  runs: number[];
+  objectives: RunObjective[];
+  tokenLogp: Tensor; // [G, E]
+  loss: Tensor; // [G]
+  gradNorm: Tensor; // [G]
 }
 
 const COLS = STAT_COLUMNS.length;
@@ -101,6 +103,7 @@ export class Comparison {
     this.adamSteps = config.runs.map(() => 0);
     const init = flattenWeights(packWeights([policyInit]));
     this.buildGroups(config.runs.map(() => ({ weights: init, m: null, v: null })));
+    tf.dispose(init);
   }
 
   get step(): number {
@@ -121,60 +124,87 @@ export class Comparison {
       const next = this.groupStep(g);
       disposeGroupState(g);
       Object.assign(g, next.state);
-      this.pending.push({ step, group: g, metrics: next.metrics });
+      this.pending.push({ step, runs: g.runs, ...next.pending });
     }
   }
 
-  private groupStep(g: Group): { state: Pick<Group, 'weights' | 'm' | 'v' | 'logDist'>; metrics: Tensor } {
+  private get perRunMatrices(): boolean {
+    return this.layout.grouping === 'hybrid';
+  }
+
+  private objectivesOf(runs: number[]): RunObjective[] {
+    return runs.map((r) => {
+      const run = this.config.runs[r]!;
+      return { loss: run.loss, beta: run.beta, params: { ...DEFAULT_LOSS_PARAMS, ...run.lossParams } };
+    });
+  }
+
+  private groupStep(g: Group): { state: Pick<Group, 'weights' | 'm' | 'v' | 'logDist'>; pending: Omit<Pending, 'step' | 'runs'> } {
     const c = this.config;
-    const runs = g.runs.map((r) => ({ ...c.runs[r]!, params: { ...DEFAULT_LOSS_PARAMS, ...c.runs[r]!.lossParams } }));
+    const runs = this.objectivesOf(g.runs);
     const G = g.runs.length;
-    const lr = runs.map((r) => r.lr);
+    const lr = g.runs.map((r) => c.runs[r]!.lr);
     const sgd = g.optimizer === 'sgd';
+    const split = this.perRunMatrices;
+    let tokenLogpKept: Tensor | null = null;
+    let lossKept: Tensor | null = null;
     const out = tf.tidy(() => {
-      let stats: Tensor | null = null;
       let logDist: Tensor | null = null;
       const f = (...ws: Tensor[]) => {
-        const w = unflattenWeights(ws, c.model.numLayers);
+        const w = unflattenWeights(ws, c.model, G, split);
         const lp = tokenLogProbs(w, this.scoring, c.model, this.layout);
-        const o = objective(lp.tokenLogp, runs, this.objective, sgd ? lr : null);
-        stats = tf.keep(o.stats); // gradients run f in a scope that would dispose it
+        const losses = runLosses(lp.tokenLogp, runs, this.objective); // [G]
+        // Kept past the gradient's scope: the statistics are computed off the tape, at read time.
+        tokenLogpKept = tf.keep(lp.tokenLogp);
+        lossKept = tf.keep(losses);
         logDist = tf.keep(lp.logDist);
-        return o.total as tf.Scalar;
+        // For SGD, differentiate sum_r lr_r L_r: the gradient is then the update itself.
+        return (sgd ? tf.sum(tf.mul(losses, tf.tensor1d(lr))) : tf.sum(losses)) as tf.Scalar;
       };
       const { grads } = tf.valueAndGrads(f)(g.weights);
-      const s = stats as unknown as Tensor;
       // For SGD the gradients are of sum_r lr_r L_r: divide the norm back.
-      const sumSquares = tf.addN(grads.map((gr) => tf.reshape(tf.sum(tf.square(gr), [1, 2]), [G])));
+      const sumSquares = sumSquaresPerRun(c.model, grads, G, split);
       const gradNorm = sgd ? tf.div(tf.sqrt(sumSquares), tf.tensor1d(lr)) : tf.sqrt(sumSquares); // [G]
-      const next = sgd
-        ? { weights: sgdStep(g.weights, grads), m: [], v: [] }
-        : adamStep(g.weights, grads, g.m!, g.v!, lr, g.runs.map((r) => this.adamSteps[r]!));
-      const metrics = tf.concat([s, tf.reshape(gradNorm, [G, 1])], 1);
-      tf.dispose(s);
-      return { ...next, logDist: logDist as unknown as Tensor, metrics };
+      const next = optimizerStep(c.model, g.optimizer, split, g.weights, grads, g.m, g.v, lr, g.runs.map((r) => this.adamSteps[r]!));
+      return { weights: next.weights, m: next.m ?? [], v: next.v ?? [], logDist: logDist as unknown as Tensor, gradNorm };
     });
     return {
       state: { weights: out.weights, m: sgd ? null : out.m, v: sgd ? null : out.v, logDist: out.logDist },
-      metrics: out.metrics,
+      pending: { objectives: runs, tokenLogp: tokenLogpKept!, loss: lossKept!, gradNorm: out.gradNorm },
     };
   }
 
-  /** Reads every queued step's metrics into the logs; returns the steps read. */
+  /**
+   * Reads every queued step's metrics into the logs; returns the steps read.
+   * The statistics of all queued steps of a group with unchanged runs are
+   * computed in one batch (rows = steps x runs): far fewer ops than per step.
+   */
   async flush(): Promise<number> {
     const pending = this.pending;
     this.pending = [];
     const N = this.objective.N;
+    const width = COLS + N + 1;
+    const key = (p: Pending) => JSON.stringify([p.runs, p.objectives]);
     let last = -1;
-    for (const p of pending) {
-      const data = await p.metrics.data();
-      p.metrics.dispose();
-      const width = COLS + N + 1;
-      p.group.runs.forEach((r, i) => {
-        const row = data.subarray(i * width, (i + 1) * width);
-        this.record(r, p.step, row);
+    for (let i = 0; i < pending.length; ) {
+      let j = i + 1;
+      while (j < pending.length && key(pending[j]!) === key(pending[i]!)) j++;
+      const batch = pending.slice(i, j);
+      const metrics = tf.tidy(() => {
+        const rows = (f: (p: Pending) => Tensor) => (batch.length === 1 ? f(batch[0]!) : tf.concat(batch.map(f)));
+        const objectives = batch.flatMap((p) => p.objectives);
+        const stats = runStats(rows((p) => p.tokenLogp), objectives, this.objective, rows((p) => p.loss));
+        return tf.concat([stats, tf.reshape(rows((p) => p.gradNorm), [objectives.length, 1])], 1);
       });
-      last = Math.max(last, p.step);
+      const data = await metrics.data();
+      metrics.dispose();
+      batch.forEach((p, b) => {
+        const G = p.runs.length;
+        p.runs.forEach((r, k) => this.record(r, p.step, data.subarray((b * G + k) * width, (b * G + k + 1) * width)));
+        tf.dispose([p.tokenLogp, p.loss, p.gradNorm]);
+        last = Math.max(last, p.step);
+      });
+      i = j;
     }
     return last + 1;
   }
@@ -219,7 +249,7 @@ export class Comparison {
   async policies(): Promise<ParamSet[]> {
     const out: ParamSet[] = new Array(this.config.runs.length);
     for (const g of this.groups) {
-      const sets = await unpackWeights(unflattenWeights(g.weights, this.config.model.numLayers), this.config.model);
+      const sets = await unpackWeights(unflattenWeights(g.weights, this.config.model, g.runs.length, this.perRunMatrices), this.config.model);
       g.runs.forEach((r, i) => (out[r] = sets[i]!));
     }
     return out;
@@ -244,11 +274,13 @@ export class Comparison {
   /** Per-run slices [1, ...] of every group's weights and moments; the groups are emptied. */
   private splitGroups(): RunState[] {
     const states: RunState[] = new Array(this.config.runs.length);
-    const slices = (list: Tensor[], i: number) => list.map((t) => tf.slice(t, i, 1));
+    const c = this.config.model;
     for (const g of this.groups) {
-      g.runs.forEach((r, i) => {
-        states[r] = { weights: slices(g.weights, i), m: g.m && slices(g.m, i), v: g.v && slices(g.v, i) };
-      });
+      const G = g.runs.length;
+      const w = unstackRuns(c, g.weights, G, this.perRunMatrices);
+      const m = g.m && unstackRuns(c, g.m, G, this.perRunMatrices);
+      const v = g.v && unstackRuns(c, g.v, G, this.perRunMatrices);
+      g.runs.forEach((r, i) => (states[r] = { weights: w[i]!, m: m?.[i] ?? null, v: v?.[i] ?? null }));
     }
     this.disposeGroups();
     return states;
@@ -256,17 +288,23 @@ export class Comparison {
 
   /** Stacks per-run states into groups by the layout; takes ownership of the states' tensors. */
   private buildGroups(states: RunState[]): void {
+    const c = this.config.model;
     const byOpt = (opt: OptimizerId) => this.config.runs.flatMap((r, i) => (r.optimizer === opt ? [i] : []));
     const plan: number[][] = this.layout.grouping === 'per-run'
       ? this.config.runs.map((_, i) => [i])
       : (['sgd', 'adam'] as const).map(byOpt).filter((g) => g.length > 0);
-    const stack = (lists: Tensor[][]) => lists[0]!.map((_, t) => (lists.length === 1 ? tf.clone(lists[0]![t]!) : tf.concat(lists.map((l) => l[t]!))));
     this.groups = plan.map((runs) => {
       const optimizer = this.config.runs[runs[0]!]!.optimizer;
-      const weights = stack(runs.map((r) => states[r]!.weights));
-      const moments = (pick: (s: RunState) => Tensor[] | null) =>
-        optimizer === 'adam' ? stack(runs.map((r) => pick(states[r]!) ?? states[r]!.weights.map((w) => tf.zerosLike(w)))) : null;
-      return { runs, optimizer, weights, m: moments((s) => s.m), v: moments((s) => s.v), logDist: null };
+      const members = runs.map((r) => states[r]!);
+      const stack = (pick: (s: RunState) => Tensor[]) => stackRuns(c, members, this.perRunMatrices, pick);
+      const zerosOr = (x: Tensor[] | null, s: RunState) => x ?? s.weights.map((w) => tf.zerosLike(w));
+      const adam = optimizer === 'adam';
+      return {
+        runs, optimizer, logDist: null,
+        weights: stack((s) => s.weights),
+        m: adam ? stack((s) => (s.m = zerosOr(s.m, s))) : null,
+        v: adam ? stack((s) => (s.v = zerosOr(s.v, s))) : null,
+      };
     });
     const owned = new Set(states.flatMap((s) => [...s.weights, ...(s.m ?? []), ...(s.v ?? [])]));
     tf.dispose([...owned]);
@@ -279,7 +317,7 @@ export class Comparison {
 
   dispose(): void {
     this.disposeGroups();
-    for (const p of this.pending) p.metrics.dispose();
+    for (const p of this.pending) tf.dispose([p.tokenLogp, p.loss, p.gradNorm]);
     this.pending = [];
     this.scoring.dispose();
     this.objective.dispose();

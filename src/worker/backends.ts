@@ -10,7 +10,15 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { BackendChoice, BackendInfo, BackendName, BackendProbe } from './protocol';
+import { installWasmKernels } from '../model/wasmKernels';
+import { BACKEND_LABELS, type BackendChoice, type BackendInfo, type BackendName, type BackendProbe } from './protocol';
+
+// Production mode: no per-op debug checks in the training loop.
+tf.enableProdMode();
+// WASM threads bring nothing for this model on few cores (measured), and the threaded
+// build breaks under a bundler (tfjs#4107): always the single-threaded SIMD build.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+installWasmKernels();
 
 // Every binary ships in the build (no CDN): Vite emits them as assets.
 setWasmPaths({
@@ -58,18 +66,33 @@ function probeWebGl(): BackendProbe {
 
 function probeWasm(): BackendProbe {
   const available = typeof WebAssembly === 'object';
-  const threads = typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return { name: 'wasm', available, software: false, detail: available ? `WebAssembly${threads ? ' with threads' : ', single thread (page not cross-origin isolated)'}` : 'no WebAssembly' };
+  return { name: 'wasm', available, software: false, detail: available ? 'WebAssembly with SIMD' : 'no WebAssembly' };
 }
 
 export async function probeBackends(): Promise<BackendProbe[]> {
   return [await probeWebGpu(), probeWebGl(), probeWasm(), { name: 'cpu', available: true, software: false, detail: 'plain JavaScript' }];
 }
 
-async function start(name: BackendName): Promise<string | null> {
+/**
+ * Frees a GPU backend we are leaving (its device, buffers and compiled
+ * programs) by disposing it and registering its factory afresh, so that it
+ * can be chosen again later. CPU and WASM cost nothing idle and stay.
+ */
+function releaseBackend(name: string): void {
+  if (name !== 'webgpu' && name !== 'webgl') return;
+  const factory = tf.findBackendFactory(name);
+  if (!factory) return;
+  tf.removeBackend(name);
+  tf.registerBackend(name, factory, name === 'webgpu' ? 3 : 2);
+}
+
+/** Starts a backend; null when it runs, or why it did not. */
+export async function startBackend(name: BackendName): Promise<string | null> {
   try {
+    const previous = tf.getBackend();
     if (!(await tf.setBackend(name))) return `${label(name)} did not start`;
     await tf.ready();
+    if (previous && previous !== name) releaseBackend(previous);
     return null;
   } catch (e) {
     return `${label(name)} failed to start: ${(e as Error).message}`;
@@ -77,7 +100,7 @@ async function start(name: BackendName): Promise<string | null> {
 }
 
 export function label(name: BackendName): string {
-  return { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' }[name];
+  return BACKEND_LABELS[name];
 }
 
 /**
@@ -97,7 +120,7 @@ export async function activateBackend(choice: BackendChoice, probes: BackendProb
       skipped.push(`${label(name)} ${name === 'webgpu' ? 'adapter' : 'renderer'} is a software fallback`);
       continue;
     }
-    const failure = await start(name);
+    const failure = await startBackend(name);
     if (failure) {
       skipped.push(failure);
       continue;

@@ -6,18 +6,28 @@ import type { FromWorker, ToWorker } from './protocol';
 
 export interface EnginePort {
   send(msg: ToWorker, transfer?: Transferable[]): void;
+  /** A fresh worker: everything the old one held (a GPU device, its buffers) goes with it. */
+  restart(): void;
   dispose(): void;
 }
 
 export function startWorkerEngine(onEvent: (msg: FromWorker) => void): EnginePort {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'dpo-ipo-trainer' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => onEvent(e.data);
-  worker.onerror = (e: ErrorEvent) => {
-    e.preventDefault();
-    onEvent({ type: 'error', message: `the training worker failed: ${e.message || 'unknown error'}`, context: 'worker' });
+  const start = () => {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'dpo-ipo-trainer' });
+    w.onmessage = (e: MessageEvent<FromWorker>) => onEvent(e.data);
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      onEvent({ type: 'error', message: `the training worker failed: ${e.message || 'unknown error'}`, context: 'worker' });
+    };
+    return w;
   };
+  let worker = start();
   return {
     send: (msg, transfer) => worker.postMessage(msg, transfer ?? []),
+    restart: () => {
+      worker.terminate();
+      worker = start();
+    },
     dispose: () => worker.terminate(),
   };
 }

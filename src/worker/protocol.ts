@@ -10,6 +10,8 @@ export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = 'auto' | BackendName;
 
+export const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
 /** What the worker found out about one backend on this machine. */
 export interface BackendProbe {
   name: BackendName;
@@ -53,7 +55,9 @@ export type ToWorker =
   | { type: 'setSteps'; steps: number }
   | { type: 'updateRun'; run: number; patch: RunPatch }
   | { type: 'watch'; run: number }
-  | { type: 'exportWeights'; which: 'initial-policy' | 'reference' | { run: number } };
+  | { type: 'exportWeights'; which: 'initial-policy' | 'reference' | { run: number } }
+  /** Memory in use, for the benchmark and the curious. */
+  | { type: 'stats' };
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'done';
 
@@ -86,4 +90,15 @@ export type FromWorker =
   | { type: 'distribution'; generation: number; distribution: Distribution }
   | { type: 'state'; generation: number; state: TrainingState; step: number }
   | { type: 'weights'; which: 'initial-policy' | 'reference' | { run: number }; bytes: ArrayBuffer }
+  | { type: 'stats'; memory: MemoryStats }
   | { type: 'error'; message: string; context: string };
+
+export interface MemoryStats {
+  /** Live tfjs tensors and their bytes (tf.memory()). */
+  numTensors: number;
+  numBytes: number;
+  /** The WASM backend's heap, when it runs. */
+  wasmHeapBytes: number | null;
+  /** The worker's JS heap (Chromium only). */
+  jsHeapBytes: number | null;
+}

@@ -10,8 +10,10 @@ import type { ParamSet } from '../model/params';
 import type { Experiment } from '../train/experiment';
 import { createComparison, seededWeights } from '../train/session';
 import type { Comparison } from '../train/trainer';
-import { activateBackend, probeBackends } from './backends';
-import type { BackendChoice, BackendProbe, Distribution, FromWorker, RunPatch, Speed, ToWorker, TrainingState, WeightsRole } from './protocol';
+import { activateBackend, probeBackends, startBackend } from './backends';
+import { gpuCandidates, pickByMeasuring } from './autoselect';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice, BackendName, BackendProbe, Distribution, FromWorker, MemoryStats, RunPatch, Speed, ToWorker, TrainingState, WeightsRole } from './protocol';
 
 /**
  * Read metrics back (and tell the page) at most this often while training, or
@@ -20,6 +22,12 @@ import type { BackendChoice, BackendProbe, Distribution, FromWorker, RunPatch, S
  */
 const READ_MS = 200;
 const READ_STEPS = 50;
+/**
+ * On GPU backends a step only enqueues work; reading is what waits for it.
+ * Unread steps are bounded so the queue stays short: a pause, a switch, or
+ * the next experiment does not wait behind seconds of queued GPU work.
+ */
+const GPU_READ_STEPS = 2;
 /** Send the squeeze-view distribution at most this often (ms). */
 const DISTRIBUTION_MS = 300;
 /** Give the message loop a turn at least this often (ms). */
@@ -38,6 +46,9 @@ function yieldTask(): Promise<void> {
 
 export class Runner {
   private probes: BackendProbe[] | null = null;
+  private choice: BackendChoice = 'auto';
+  /** What 'auto' measured fastest, per model size. */
+  private measuredPick = new Map<string, BackendName>();
   private experiment: Experiment | null = null;
   private custom: Partial<Record<WeightsRole, ParamSet>> = {};
   private cmp: Comparison | null = null;
@@ -67,6 +78,7 @@ export class Runner {
           this.watched = msg.run;
           return await this.sendDistribution();
         case 'exportWeights': return await this.exportWeights(msg.which);
+        case 'stats': return this.post({ type: 'stats', memory: memoryStats() });
       }
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message, context: msg.type });
@@ -79,6 +91,7 @@ export class Runner {
     // Tensors live on one backend: drop the comparison before switching, rebuild after.
     this.cmp?.dispose();
     this.cmp = null;
+    this.choice = choice;
     const info = await activateBackend(choice, this.probes);
     this.post({ type: 'backend', info });
     if (this.experiment) await this.rebuild();
@@ -105,7 +118,25 @@ export class Runner {
     this.experiment = experiment;
     this.custom = next;
     if (!this.probes) await this.setBackend('auto');
-    else await this.rebuild();
+    await this.halt('idle');
+    await this.measureIfAuto(experiment);
+    await this.rebuild();
+  }
+
+  /** With 'auto' and a hardware GPU present, measure it against WASM on this experiment (once per model size). */
+  private async measureIfAuto(experiment: Experiment): Promise<void> {
+    const candidates = this.choice === 'auto' && this.probes ? gpuCandidates(this.probes) : [];
+    if (candidates.length === 0) return;
+    const known = this.measuredPick.get(experiment.model);
+    if (known) {
+      if (tf.getBackend() !== known) await startBackend(known);
+      return;
+    }
+    this.cmp?.dispose();
+    this.cmp = null;
+    const { pick, reason, measured } = await pickByMeasuring(candidates, experiment, startBackend);
+    this.measuredPick.set(experiment.model, pick);
+    this.post({ type: 'backend', info: { choice: 'auto', active: tf.getBackend() as BackendName, reason, probes: this.probes!, measured } });
   }
 
   private async rebuild(): Promise<void> {
@@ -171,7 +202,8 @@ export class Runner {
           unread = 0;
         }
         const now = performance.now();
-        if (now - lastRead > READ_MS || unread >= READ_STEPS) {
+        const gpu = tf.getBackend() === 'webgpu' || tf.getBackend() === 'webgl';
+        if (now - lastRead > READ_MS || unread >= (gpu ? GPU_READ_STEPS : READ_STEPS)) {
           await this.read();
           lastRead = performance.now();
           unread = 0;
@@ -263,6 +295,18 @@ export class Runner {
     const buffer = bytes.buffer as ArrayBuffer;
     this.post({ type: 'weights', which, bytes: buffer }, [buffer]);
   }
+}
+
+function memoryStats(): MemoryStats {
+  const m = tf.memory();
+  const backend = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }) : null;
+  const perf = performance as unknown as { memory?: { usedJSHeapSize: number } };
+  return {
+    numTensors: m.numTensors,
+    numBytes: m.numBytes,
+    wasmHeapBytes: backend?.wasm?.HEAPU8?.byteLength ?? null,
+    jsHeapBytes: perf.memory?.usedJSHeapSize ?? null,
+  };
 }
 
 function withoutParams(patch: RunPatch): Omit<RunPatch, 'lossParams'> {

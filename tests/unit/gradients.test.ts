@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS, type LlamaConfig } from '../../src/model/config';
 import { flattenWeights, packWeights, unflattenWeights } from '../../src/model/llama';
+import { flatLayout } from '../../src/model/stacked';
 import { initParams } from '../../src/model/params';
 import { NOTEBOOK_PAIR, type Granularity } from '../../src/train/data';
 import { buildScoringConstants, tokenLogProbs } from '../../src/train/logprobs';
 import { DEFAULT_LOSS_PARAMS, type LossId } from '../../src/train/losses';
-import { buildObjectiveConstants, objective } from '../../src/train/objective';
+import { buildObjectiveConstants, runLosses } from '../../src/train/objective';
 import { adamStep, ADAM, sgdStep } from '../../src/train/optimizers';
 import { packPairs } from '../../src/train/packing';
 import { Rng } from '../../src/model/rng';
@@ -17,23 +18,32 @@ const TINY: LlamaConfig = { ...MODEL_PRESETS.tiny, hiddenSize: 16, intermediateS
  * Directional derivative check: <grad L, d> against the central difference
  * (L(w + e d) - L(w - e d)) / 2e along a random unit direction d.
  */
-function checkGradient(loss: LossId, granularity: Granularity, xnn: boolean): { analytic: number; numeric: number } {
+function checkGradient(loss: LossId, granularity: Granularity, xnn: boolean, hybrid = false): { analytic: number; numeric: number } {
   const packed = packPairs([NOTEBOOK_PAIR, { prompt: [1, 2, 3], chosen: [4, 5, 6, 7], rejected: [8, 9, 10, 11] }], 'next-token');
   const scoring = buildScoringConstants(TINY, packed);
   const ref = tf.tidy(() => tokenLogProbs(packWeights([initParams(TINY, 9, 1)]), scoring, TINY, { xnn }).tokenLogp);
   const objK = buildObjectiveConstants(packed, ref, granularity);
-  const runs = [{ loss, beta: 0.5, params: DEFAULT_LOSS_PARAMS }];
+  // Hybrid: two runs with their own weight matrices, one of each loss pair member.
+  const runs = hybrid ? [{ loss, beta: 0.5, params: DEFAULT_LOSS_PARAMS }, { loss: 'dpo' as const, beta: 0.2, params: DEFAULT_LOSS_PARAMS }] : [{ loss, beta: 0.5, params: DEFAULT_LOSS_PARAMS }];
+  const G = runs.length;
   const L = (...ws: tf.Tensor[]) => {
-    const lp = tokenLogProbs(unflattenWeights(ws, TINY.numLayers), scoring, TINY, { xnn });
-    return objective(lp.tokenLogp, runs, objK, null).total as tf.Scalar;
+    const lp = tokenLogProbs(unflattenWeights(ws, TINY, G, hybrid), scoring, TINY, { xnn });
+    return tf.sum(runLosses(lp.tokenLogp, runs, objK)) as tf.Scalar;
   };
-  const ws = flattenWeights(packWeights([initParams(TINY, 4, 0)]));
+  const ws = flattenWeights(packWeights(hybrid ? [initParams(TINY, 4, 0), initParams(TINY, 5, 0)] : [initParams(TINY, 4, 0)], hybrid));
   const rng = new Rng(123);
-  // A random unit direction over all parameters.
-  const raw = ws.map((w) => rng.fillNormal(new Float32Array(w.size), 1));
+  // A random unit direction over all parameters. The hybrid layout's W^T twins are not parameters
+  // (the forward never reads them): they get no direction, and their "gradient" must be dW^T.
+  const slots = flatLayout(TINY, G, hybrid);
+  const raw = ws.map((w, i) => (slots[i]!.twin ? new Float32Array(w.size) : rng.fillNormal(new Float32Array(w.size), 1)));
   const norm = Math.sqrt(raw.reduce((s, a) => s + a.reduce((t, v) => t + v * v, 0), 0));
   const dirs = ws.map((w, i) => tf.tensor(raw[i]!.map((v) => v / norm), w.shape));
   const grads = tf.grads(L)(ws);
+  slots.forEach((s, i) => {
+    if (!s.twin) return;
+    const w = slots.findIndex((o) => o.entry === s.entry && o.run === s.run && !o.twin);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(tf.transpose(grads[w]!, [0, 2, 1]), grads[i]!))).dataSync()[0])).toBeLessThan(1e-6);
+  });
   const analytic = grads.reduce((s, g, i) => s + tf.sum(tf.mul(g, dirs[i]!)).dataSync()[0]!, 0);
   const eps = 1e-2;
   const at = (sign: number) => tf.tidy(() => L(...ws.map((w, i) => tf.add(w, tf.mul(sign * eps, dirs[i]!)))).dataSync()[0]!);
@@ -48,8 +58,8 @@ describe('gradients against finite differences (tiny model)', () => {
   for (const loss of ['dpo', 'ipo'] as const) {
     for (const granularity of ['token', 'sequence'] as const) {
       for (const xnn of [false, true]) {
-        it(`${loss}, ${granularity}-level${xnn ? ', XNN-friendly linear' : ''}`, () => {
-          const { analytic, numeric } = checkGradient(loss, granularity, xnn);
+        it(`${loss}, ${granularity}-level${xnn ? (granularity === 'sequence' ? ', hybrid layout (2 runs, per-run matrices)' : ', XNN-friendly linear') : ''}`, () => {
+          const { analytic, numeric } = checkGradient(loss, granularity, xnn, xnn && granularity === 'sequence');
           expect(Math.abs(analytic)).toBeGreaterThan(1e-3); // the check is not vacuous
           expect(Math.abs(analytic - numeric)).toBeLessThan(2e-3 * Math.abs(numeric) + 1e-4);
         });

@@ -61,8 +61,8 @@ describe('Llama parameters', () => {
   it('packs into fused internal tensors and unpacks back exactly', async () => {
     const p = randomParams(SMALL, 3);
     const w = packWeights([p, p]);
-    expect(w.layers[0]!.qkv.shape).toEqual([2, 3 * 16, 16]);
-    expect(w.layers[0]!.gateUp.shape).toEqual([2, 2 * 24, 16]);
+    expect((w.layers[0]!.qkv as tf.Tensor).shape).toEqual([2, 3 * 16, 16]);
+    expect((w.layers[0]!.gateUp as tf.Tensor).shape).toEqual([2, 2 * 24, 16]);
     const [back] = await unpackWeights(w, SMALL);
     for (const [name, data] of p.tensors) expect(back!.tensors.get(name), name).toEqual(data);
     tf.dispose(Object.values(w).flat().flatMap((x) => (x instanceof tf.Tensor ? [x] : Object.values(x))));

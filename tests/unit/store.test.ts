@@ -1,6 +1,6 @@
 // The store and its actions, driven without React or a worker: a fake engine records what would be sent.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addRun, applyPreset, connectEngine, duplicateRun, onWorkerEvent, removeRun, setData, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
+import { addRun, applyPreset, chooseBackend, clearWeights, connectEngine, duplicateRun, importWeights, onWorkerEvent, removeRun, setData, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
 import { initialState, labStore } from '../../src/state/store';
 import type { ToWorker } from '../../src/worker/protocol';
 
@@ -9,7 +9,7 @@ let sent: ToWorker[];
 beforeEach(() => {
   labStore.setState(initialState(), true);
   sent = [];
-  connectEngine({ send: (m) => sent.push(m), dispose: () => {} });
+  connectEngine({ send: (m) => sent.push(m), restart: () => sent.push({ type: 'restart' } as unknown as ToWorker), dispose: () => {} });
 });
 
 const s = () => labStore.getState();
@@ -88,6 +88,21 @@ describe('lab store', () => {
       delta: { from: 0, runs: s().experiment.runs.map((_, i) => ({ metrics: {}, status: i === 2 ? { state: 'diverged', step: 2, reason: 'the loss became NaN at step 3' } : { state: 'ok' } })) },
     });
     expect(s().notices.map((n) => n.text)).toContain('Run 3 stopped: the loss became NaN at step 3.');
+  });
+
+  it('switches backend in a fresh worker and reloads, imported weights included', () => {
+    const weights = new Float32Array([1, 2, 3]).buffer;
+    importWeights('policy', weights);
+    sent = [];
+    chooseBackend('cpu');
+    expect(sent.map((m) => m.type)).toEqual(['restart', 'setBackend', 'load']);
+    expect(sent[1]).toEqual({ type: 'setBackend', choice: 'cpu' });
+    const load = sent[2] as Extract<ToWorker, { type: 'load' }>;
+    expect(new Float32Array(load.policy as ArrayBuffer)).toEqual(new Float32Array([1, 2, 3]));
+    clearWeights('policy');
+    sent = [];
+    chooseBackend('wasm');
+    expect((sent[2] as Extract<ToWorker, { type: 'load' }>).policy).toBeUndefined();
   });
 
   it('toggles run and pause from the state the worker reports', () => {

@@ -9,6 +9,7 @@ import { logSoftmax, referenceLogits } from './helpers/reference-llama';
 
 const BATCHED: Layout = { grouping: 'batched', xnn: false };
 const PER_RUN: Layout = { grouping: 'per-run', xnn: true };
+const HYBRID: Layout = { grouping: 'hybrid', xnn: true };
 
 const tinySpec = (over: Partial<ExperimentSpec> = {}): ExperimentSpec => ({
   model: 'tiny',
@@ -76,19 +77,21 @@ describe('comparison trainer', () => {
     expect(c[0]!.metrics.loss).not.toEqual(a[0]!.metrics.loss);
   });
 
-  it('gives the same curves in the batched and the per-run layouts', async () => {
+  it('gives the same curves in the batched, per-run and hybrid layouts', async () => {
     const a = await train(tinySpec(), BATCHED);
-    const b = await train(tinySpec(), PER_RUN);
-    a.forEach((log, r) => {
-      for (const m of ['loss', 'grad_norm', 'pi_rej', 'h/2'] as const) {
-        log.metrics[m]!.forEach((v, s) => expect(b[r]!.metrics[m]![s]).toBeCloseTo(v, 4));
-      }
-    });
+    for (const layout of [PER_RUN, HYBRID]) {
+      const b = await train(tinySpec(), layout);
+      a.forEach((log, r) => {
+        for (const m of ['loss', 'grad_norm', 'pi_rej', 'h/2'] as const) {
+          log.metrics[m]!.forEach((v, s) => expect(b[r]!.metrics[m]![s], `${layout.grouping} run ${r} ${m} step ${s}`).toBeCloseTo(v, 4));
+        }
+      });
+    }
   });
 
   it('leaks no tensors across training steps', async () => {
     const e = parseExperiment(tinySpec({ steps: 50 }));
-    for (const layout of [BATCHED, PER_RUN]) {
+    for (const layout of [BATCHED, PER_RUN, HYBRID]) {
       const cmp = createComparison(e, seededWeights(e), layout);
       await trainFor(cmp, 3, { readEvery: 1 });
       const before = tf.memory().numTensors;
@@ -101,7 +104,7 @@ describe('comparison trainer', () => {
   });
 
   it('stops a diverging run with a clear status while the others go on', async () => {
-    for (const layout of [BATCHED, PER_RUN]) {
+    for (const layout of [BATCHED, PER_RUN, HYBRID]) {
       const logs = await train(tinySpec({
         steps: 12,
         runs: [{ label: 'absurd', loss: 'ipo', beta: 0.1, lr: 1e6 }, { label: 'fine', loss: 'dpo', beta: 0.1, lr: 0.1 }],
@@ -116,10 +119,10 @@ describe('comparison trainer', () => {
     }
   });
 
-  it('changes a run live without disturbing the others', async () => {
+  for (const layout of [BATCHED, HYBRID]) it(`changes a run live without disturbing the others (${layout.grouping})`, async () => {
     const e = parseExperiment(tinySpec({ steps: 8 }));
-    const plain = await train(tinySpec({ steps: 8 }));
-    const cmp = createComparison(e, seededWeights(e), BATCHED);
+    const plain = await train(tinySpec({ steps: 8 }), layout);
+    const cmp = createComparison(e, seededWeights(e), layout);
     await trainFor(cmp, 4);
     cmp.updateRun(0, { optimizer: 'adam', lr: 1e-3 }); // moves run 0 into the Adam group
     cmp.updateRun(1, { beta: 0.2 });
@@ -138,6 +141,28 @@ describe('comparison trainer', () => {
     const dist = await cmp.logDistribution(1);
     expect(dist).toHaveLength(8); // 2 answers x 4 tokens
     for (const row of dist!) expect(row.reduce((s, v) => s + Math.exp(v), 0)).toBeCloseTo(1, 4);
+    cmp.dispose();
+  });
+
+  it('keeps every W^T twin of the hybrid layout equal to the transpose of its matrix', async () => {
+    const e = parseExperiment(tinySpec({ steps: 15 }));
+    const cmp = createComparison(e, seededWeights(e), HYBRID);
+    await trainFor(cmp, 15);
+    const { flatLayout } = await import('../../src/model/stacked');
+    const groups = (cmp as unknown as { groups: { runs: number[]; weights: tf.Tensor[] }[] }).groups;
+    expect(groups.map((g) => g.runs)).toEqual([[0, 1], [2]]); // SGD runs, Adam run
+    let checked = 0;
+    for (const g of groups) {
+      const slots = flatLayout(e.model === 'tiny' ? cmp.config.model : cmp.config.model, g.runs.length, true);
+      slots.forEach((s, i) => {
+        if (!s.twin) return;
+        const w = slots.findIndex((o) => o.entry === s.entry && o.run === s.run && !o.twin);
+        const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.transpose(g.weights[w]!, [0, 2, 1]), g.weights[i]!))).dataSync()[0]!);
+        expect(diff).toBe(0);
+        checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(20);
     cmp.dispose();
   });
 

@@ -1,0 +1,96 @@
+/**
+ * The benchmark harness (bench.html): the training worker driven through its
+ * protocol with no UI, so the figures are the engine's. `npm run bench`
+ * calls window.labBench from headless Chromium.
+ */
+import type { Experiment } from '../train/experiment';
+import { startWorkerEngine, type EnginePort } from '../worker/client';
+import type { BackendChoice, BackendInfo, FromWorker, MemoryStats } from '../worker/protocol';
+
+type Listener = (msg: FromWorker) => void;
+
+class Harness {
+  private listeners = new Set<Listener>();
+  private engine: EnginePort = startWorkerEngine((msg) => this.listeners.forEach((l) => l(msg)));
+  private generation = 0;
+
+  private next<T>(what: string, pick: (msg: FromWorker) => T | undefined, timeoutMs = 600_000): Promise<T> {
+    const t0 = performance.now();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`the worker did not answer in time (${what}, ${Math.round(performance.now() - t0)} ms)`));
+      }, timeoutMs);
+      const listener: Listener = (msg) => {
+        if (msg.type === 'error') {
+          clearTimeout(timer);
+          this.listeners.delete(listener);
+          reject(new Error(msg.message));
+          return;
+        }
+        const v = pick(msg);
+        if (v !== undefined) {
+          clearTimeout(timer);
+          this.listeners.delete(listener);
+          resolve(v);
+        }
+      };
+      this.listeners.add(listener);
+    });
+  }
+
+  async setBackend(choice: BackendChoice): Promise<BackendInfo> {
+    const info = this.next('setBackend', (m) => (m.type === 'backend' ? m.info : undefined));
+    this.engine.send({ type: 'setBackend', choice });
+    return info;
+  }
+
+  async load(experiment: Experiment): Promise<void> {
+    const loaded = this.next('load', (m) => (m.type === 'loaded' ? m.generation : undefined));
+    this.engine.send({ type: 'load', experiment });
+    this.generation = await loaded;
+    await this.next('idle after load', (m) => (m.type === 'state' && m.state === 'idle' && m.generation === this.generation ? true : undefined));
+  }
+
+  async stats(): Promise<MemoryStats> {
+    const s = this.next('stats', (m) => (m.type === 'stats' ? m.memory : undefined));
+    this.engine.send({ type: 'stats' });
+    return s;
+  }
+
+  /**
+   * Runs the loaded experiment to its end (or until budgetMs passes) and times it:
+   * the first step alone (compilation, warm-up), then the steady steps after it.
+   */
+  async run(budgetMs: number): Promise<{ firstStepMs: number; steps: number; steadyMs: number; lastStep: number }> {
+    const t0 = performance.now();
+    let first: { t: number; step: number } | null = null;
+    let last = { t: t0, step: 0 };
+    const gen = this.generation;
+    const done = this.next('run', (m) => {
+      if (m.type === 'tick' && m.generation === gen) {
+        const now = performance.now();
+        first ??= { t: now, step: m.step };
+        last = { t: now, step: m.step };
+        if (now - t0 > budgetMs) this.engine.send({ type: 'pause' });
+      }
+      return m.type === 'state' && m.generation === gen && (m.state === 'done' || m.state === 'paused') ? true : undefined;
+    });
+    this.engine.send({ type: 'run' });
+    await done;
+    const f = first ?? last;
+    return { firstStepMs: f.t - t0, steps: last.step - f.step, steadyMs: last.t - f.t, lastStep: last.step };
+  }
+
+  async reset(): Promise<void> {
+    const idle = this.next('idle after reset', (m) => (m.type === 'state' && m.state === 'idle' ? true : undefined));
+    this.engine.send({ type: 'reset' });
+    const loaded = this.next('reload', (m) => (m.type === 'loaded' ? m.generation : undefined));
+    this.generation = await loaded;
+    await idle;
+  }
+}
+
+const harness = new Harness();
+(window as unknown as { labBench: Harness }).labBench = harness;
+document.getElementById('log')!.textContent = 'ready';

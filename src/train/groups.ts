@@ -1,0 +1,79 @@
+/**
+ * The tensors of a group of runs, and moving runs between groups.
+ *
+ * A group holds one flat list of weight tensors (model/stacked.ts): stacked
+ * over the group's runs [G, ...], or, in the hybrid layout, per run [1, ...]
+ * with a transposed twin for each linear matrix. Adam's moments have the
+ * same shapes (a twin's moments are the transposes of its matrix's).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LlamaConfig } from '../model/config';
+import type { Tensor } from '../model/layers';
+import { entryKinds, flatLayout } from '../model/stacked';
+import { adamStep, sgdStep } from './optimizers';
+
+/** One run's tensors, each [1, ...], one per internal weight (no twins). */
+export interface RunState {
+  weights: Tensor[];
+  m: Tensor[] | null;
+  v: Tensor[] | null;
+}
+
+/** A group's flat list from its runs' states (copies; the states keep their tensors). */
+export function stackRuns(c: LlamaConfig, states: RunState[], hybrid: boolean, pick: (s: RunState) => Tensor[]): Tensor[] {
+  const kinds = entryKinds(c);
+  return flatLayout(c, states.length, hybrid).map(({ entry, run, twin }) => {
+    if (run === null) return states.length === 1 ? tf.clone(pick(states[0]!)[entry]!) : tf.concat(states.map((s) => pick(s)[entry]!));
+    const t = pick(states[run]!)[entry]!;
+    return twin && kinds[entry] === 'linear' ? tf.transpose(t, [0, 2, 1]) : tf.clone(t);
+  });
+}
+
+/** Per-run [1, ...] tensors of a group's flat list, in internal order, twins left out (new tensors). */
+export function unstackRuns(c: LlamaConfig, list: Tensor[], G: number, hybrid: boolean): Tensor[][] {
+  const out: Tensor[][] = Array.from({ length: G }, () => []);
+  flatLayout(c, G, hybrid).forEach(({ entry, run, twin }, i) => {
+    if (twin) return;
+    if (run === null) for (let r = 0; r < G; r++) out[r]![entry] = tf.slice(list[i]!, r, 1);
+    else out[run]![entry] = tf.clone(list[i]!);
+  });
+  return out;
+}
+
+/** Squared L2 norm of each run's gradient, [G] (a twin's gradient repeats its matrix's: not counted). */
+export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, hybrid: boolean): Tensor {
+  const stacked: Tensor[] = [];
+  const perRun: Tensor[][] = Array.from({ length: G }, () => []);
+  flatLayout(c, G, hybrid).forEach(({ run, twin }, i) => {
+    if (twin) return;
+    const sq = tf.square(grads[i]!);
+    if (run === null) stacked.push(tf.reshape(tf.sum(sq, [1, 2]), [G]));
+    else perRun[run]!.push(tf.sum(sq));
+  });
+  const a = stacked.length === 1 ? stacked[0]! : tf.addN(stacked);
+  return hybrid ? tf.add(a, tf.stack(perRun.map((xs) => tf.addN(xs)))) : a;
+}
+
+/** SGD (gradients already scaled by lr) or Adam with per-run lr and step counts, over a group's flat list. */
+export function optimizerStep(
+  c: LlamaConfig, optimizer: 'sgd' | 'adam', hybrid: boolean,
+  weights: Tensor[], grads: Tensor[], m: Tensor[] | null, v: Tensor[] | null, lr: number[], t: number[],
+): { weights: Tensor[]; m: Tensor[] | null; v: Tensor[] | null } {
+  if (optimizer === 'sgd') return { weights: sgdStep(weights, grads), m: null, v: null };
+  const G = lr.length;
+  const out = { weights: [...weights], m: [...m!], v: [...v!] };
+  // Stacked tensors take every run's lr and step; a run's own tensors take its lr and step.
+  const buckets: number[][] = Array.from({ length: G + 1 }, () => []);
+  flatLayout(c, G, hybrid).forEach(({ run }, i) => buckets[run === null ? 0 : run + 1]!.push(i));
+  buckets.forEach((idx, b) => {
+    if (idx.length === 0) return;
+    const at = (xs: Tensor[]) => idx.map((i) => xs[i]!);
+    const step = adamStep(at(weights), at(grads), at(m!), at(v!), b === 0 ? lr : [lr[b - 1]!], b === 0 ? t : [t[b - 1]!]);
+    idx.forEach((i, j) => {
+      out.weights[i] = step.weights[j]!;
+      out.m[i] = step.m[j]!;
+      out.v[i] = step.v[j]!;
+    });
+  });
+  return out;
+}
