@@ -122,11 +122,19 @@ export function rmsNorm(x: Tensor, w: Tensor, eps: number): Tensor {
 }
 
 /**
- * rotate_half(x) = cat(-x2, x1) over the last axis, as x @ R with a constant
- * R. R is antisymmetric (R^T = -R), so the gradient is dy @ R^T = dy @ (-R):
- * both products are untransposed (fast on every backend).
+ * Rotary embedding, HF convention: y = x * cos + rotate_half(x) * sin, with
+ * rotate_half(x) = cat(-x2, x1) over the last axis computed as x @ R for a
+ * constant R. As one op: R is antisymmetric (R^T = -R), so
+ * dx = dy * cos + (dy * sin) @ R^T = dy * cos - rotate_half(dy * sin),
+ * and nothing needs saving for the backward pass.
+ * x [G, M, H, hd]; cos, sin [M, 1, hd] (already gathered per row position).
  */
-export function makeRotateHalf(headDim: number): { rotate: (x: Tensor) => Tensor; constants: Tensor[] } {
+export interface Rotary {
+  apply(x: Tensor, cos: Tensor, sin: Tensor): Tensor;
+  constants: Tensor[];
+}
+
+export function makeRotary(headDim: number): Rotary {
   const half = headDim / 2;
   const r = new Float32Array(headDim * headDim);
   for (let i = 0; i < half; i++) {
@@ -134,21 +142,15 @@ export function makeRotateHalf(headDim: number): { rotate: (x: Tensor) => Tensor
     r[i * headDim + i + half] = 1; // out[i + half] = x[i]
   }
   const R = tf.tensor2d(r, [headDim, headDim]);
-  const negR = tf.neg(R);
-  const rotate2d = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([]);
-    return { value: tf.matMul(x, R), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [tf.matMul(dy as tf.Tensor, negR)] };
-  });
-  const rotate = (x: Tensor) => tf.reshape(rotate2d(tf.reshape(x, [-1, headDim])), x.shape);
-  return { rotate, constants: [R, negR] };
-}
-
-/**
- * Rotary embedding, HF convention: x * cos + rotate_half(x) * sin.
- * x [G, M, H, hd]; cos, sin [M, 1, hd] (already gathered per row position).
- */
-export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor, rotate: (x: Tensor) => Tensor): Tensor {
-  return tf.add(tf.mul(x, cos), tf.mul(rotate(x), sin));
+  const rotate = (x: Tensor) => tf.reshape(tf.matMul(tf.reshape(x, [-1, headDim]), R), x.shape);
+  const apply = (x: Tensor, cos: Tensor, sin: Tensor) =>
+    customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([]);
+      const value = tf.tidy(() => tf.add(tf.mul(xi, cos), tf.mul(rotate(xi), sin)));
+      const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => [tf.sub(tf.mul(dy as tf.Tensor, cos), rotate(tf.mul(dy as tf.Tensor, sin)))];
+      return { value, gradFunc };
+    })(x);
+  return { apply, constants: [R] };
 }
 
 /** SwiGLU MLP: down(silu(gate x) * up x), gate and up fused into one [2I, D] weight. */

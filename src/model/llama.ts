@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
-import { applyRotary, linear, makeRotateHalf, rmsNorm, swiGlu, type LinearOptions, type Tensor } from './layers';
+import { linear, makeRotary, rmsNorm, swiGlu, type LinearOptions, type Rotary, type Tensor } from './layers';
 import type { LinearWeight, LlamaWeights } from './stacked';
 
 export { flattenWeights, packWeights, unflattenWeights, unpackWeights, type LlamaWeights } from './stacked';
@@ -40,7 +40,7 @@ export interface ForwardConstants {
   sinQ: Tensor;
   cosK: Tensor;
   sinK: Tensor;
-  rotate: (x: Tensor) => Tensor;
+  rotary: Rotary;
   dispose: () => void;
 }
 
@@ -70,16 +70,16 @@ export function buildForwardConstants(c: LlamaConfig, batch: RowBatch): ForwardC
     }
   }
   const scale = 1 / Math.sqrt(hd);
-  const { rotate, constants } = makeRotateHalf(hd);
+  const rotary = makeRotary(hd);
   const cosK = tf.tensor3d(cos, [B * T, 1, hd]);
   const sinK = tf.tensor3d(sin, [B * T, 1, hd]);
   const out = {
-    B, T, rotate,
+    B, T, rotary,
     oneHot: tf.tensor3d(oneHot, [1, B * T, c.vocabSize]),
     mask: tf.tensor(mask, [1, B, 1, T, T]),
     cosQ: tf.mul(cosK, scale), sinQ: tf.mul(sinK, scale), cosK, sinK,
   };
-  return { ...out, dispose: () => tf.dispose([out.oneHot, out.mask, out.cosQ, out.sinQ, cosK, sinK, ...constants]) };
+  return { ...out, dispose: () => tf.dispose([out.oneHot, out.mask, out.cosQ, out.sinQ, cosK, sinK, ...rotary.constants]) };
 }
 
 /** Causal multi-head self-attention over packed rows; x [G, B*T, D]. */
@@ -90,8 +90,8 @@ function selfAttention(x: Tensor, qkvW: LinearWeight, oW: LinearWeight, k: Forwa
   const { B, T } = k;
   const [q, kk, v] = tf.split(linear(x, qkvW, opts), 3, -1) as [Tensor, Tensor, Tensor]; // [G, BT, D] each
   const toHeads = (t: Tensor) => tf.transpose(tf.reshape(t, [G * B, T, H, hd]), [0, 2, 1, 3]); // [G*B, H, T, hd]
-  const qh = toHeads(applyRotary(tf.reshape(q, [G, B * T, H, hd]), k.cosQ, k.sinQ, k.rotate));
-  const kh = toHeads(applyRotary(tf.reshape(kk, [G, B * T, H, hd]), k.cosK, k.sinK, k.rotate));
+  const qh = toHeads(k.rotary.apply(tf.reshape(q, [G, B * T, H, hd]), k.cosQ, k.sinQ));
+  const kh = toHeads(k.rotary.apply(tf.reshape(kk, [G, B * T, H, hd]), k.cosK, k.sinK));
   const vh = toHeads(v);
   const scores = tf.add(tf.reshape(tf.matMul(qh, kh, false, true), [G, B, H, T, T]), k.mask); // q.k/sqrt(hd) + mask
   const probs = tf.reshape(tf.softmax(scores), [G * B, H, T, T]);

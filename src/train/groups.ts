@@ -42,6 +42,8 @@ export function unstackRuns(c: LlamaConfig, list: Tensor[], G: number, hybrid: b
 
 /** Squared L2 norm of each run's gradient, [G] (a twin's gradient repeats its matrix's: not counted). */
 export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, hybrid: boolean): Tensor {
+  // All stacked: one concatenation, one square, one sum (cheap for the small models this layout serves).
+  if (!hybrid) return tf.sum(tf.square(tf.concat(grads.map((g) => tf.reshape(g, [G, -1])), 1)), 1);
   const stacked: Tensor[] = [];
   const perRun: Tensor[][] = Array.from({ length: G }, () => []);
   flatLayout(c, G, hybrid).forEach(({ run, twin }, i) => {
@@ -51,7 +53,7 @@ export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, hyb
     else perRun[run]!.push(tf.sum(sq));
   });
   const a = stacked.length === 1 ? stacked[0]! : tf.addN(stacked);
-  return hybrid ? tf.add(a, tf.stack(perRun.map((xs) => tf.addN(xs)))) : a;
+  return tf.add(a, tf.stack(perRun.map((xs) => tf.addN(xs))));
 }
 
 /** SGD (gradients already scaled by lr) or Adam with per-run lr and step counts, over a group's flat list. */

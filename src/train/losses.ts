@@ -29,15 +29,20 @@ export interface LossInputs {
 
 export interface LossOutput {
   losses: Tensor;
-  chosenRewards: Tensor;
-  rejectedRewards: Tensor;
+  /** The implicit rewards, computed on demand (the training step needs only the losses). */
+  rewards: () => { chosen: Tensor; rejected: Tensor };
 }
 
 const logSigmoid = (z: Tensor): Tensor => tf.neg(tf.softplus(tf.neg(z)));
 
 /** Implicit rewards beta * log(pi / ref) of DPO and its relatives. */
-function referenceRewards(x: LossInputs): Pick<LossOutput, 'chosenRewards' | 'rejectedRewards'> {
-  return { chosenRewards: tf.mul(x.beta, tf.sub(x.pc, x.rc)), rejectedRewards: tf.mul(x.beta, tf.sub(x.pr, x.rr)) };
+function referenceRewards(x: LossInputs): Pick<LossOutput, 'rewards'> {
+  return { rewards: () => ({ chosen: tf.mul(x.beta, tf.sub(x.pc, x.rc)), rejected: tf.mul(x.beta, tf.sub(x.pr, x.rr)) }) };
+}
+
+/** Rewards beta * log pi of the reference-free losses. */
+function policyRewards(x: LossInputs): Pick<LossOutput, 'rewards'> {
+  return { rewards: () => ({ chosen: tf.mul(x.beta, x.pc), rejected: tf.mul(x.beta, x.pr) }) };
 }
 
 function margin(x: LossInputs): Tensor {
@@ -88,7 +93,7 @@ function dpop(x: LossInputs): LossOutput {
 /** SimPO, Meng et al. 2024, eq. 6: -log sigmoid(beta (pc - pr) - gamma) on length-averaged log-probs, no reference. */
 function simpo(x: LossInputs): LossOutput {
   const z = tf.sub(tf.mul(x.beta, tf.sub(x.pc, x.pr)), x.params.simpoGamma);
-  return { losses: tf.neg(logSigmoid(z)), chosenRewards: tf.mul(x.beta, x.pc), rejectedRewards: tf.mul(x.beta, x.pr) };
+  return { losses: tf.neg(logSigmoid(z)), ...policyRewards(x) };
 }
 
 /** log(1 - e^x) for x < 0, via tanh (tfjs-wasm has no expm1): 1 - e^x = -2t/(1 - t), t = tanh(x/2). */
@@ -106,7 +111,7 @@ function log1mExp(x: Tensor): Tensor {
 function orpo(x: LossInputs): LossOutput {
   const logOddsRatio = tf.sub(tf.sub(x.pc, x.pr), tf.sub(log1mExp(x.pc), log1mExp(x.pr)));
   const losses = tf.sub(tf.neg(x.pc), tf.mul(x.beta, logSigmoid(logOddsRatio)));
-  return { losses, chosenRewards: tf.mul(x.beta, x.pc), rejectedRewards: tf.mul(x.beta, x.pr) };
+  return { losses, ...policyRewards(x) };
 }
 
 /** The catalog's loss entries with their implementations. */

@@ -149,9 +149,10 @@ export function runStats(tokenLogp: Tensor, runs: RunObjective[], k: ObjectiveCo
   const perGroup = groups.map((g) => {
     const { out, mean, units } = evaluate(s, g, k);
     const perPair = (x: Tensor, valid: Tensor, len: Tensor) => tf.squeeze(k.granularity === 'token' ? answerLogp(x, valid, len, mean) : x, [2]);
+    const rewards = out.rewards();
     return {
-      rewardC: perPair(out.chosenRewards, k.validC, k.lenC), // [G, P]
-      rewardR: perPair(out.rejectedRewards, k.validR, k.lenR),
+      rewardC: perPair(rewards.chosen, k.validC, k.lenC), // [G, P]
+      rewardR: perPair(rewards.rejected, k.validR, k.lenR),
       logpC: tf.squeeze(answerLogp(s.pc, k.validC, k.lenC, mean), [2]),
       logpR: tf.squeeze(answerLogp(s.pr, k.validR, k.lenR, mean), [2]),
       // Margin of the last unit: the last answer token, or the whole answer.

@@ -47,7 +47,8 @@ describe('loss zoo', () => {
       const t = (k: 'pc' | 'pr' | 'rc' | 'rr') => tf.tensor1d(CASES.map((c) => c[k]));
       const out = tf.tidy(() => {
         const o = LOSSES[id].fn({ pc: t('pc'), pr: t('pr'), rc: t('rc'), rr: t('rr'), beta: BETA, params: P });
-        return { l: o.losses.arraySync() as number[], c: o.chosenRewards.arraySync() as number[], r: o.rejectedRewards.arraySync() as number[] };
+        const rw = o.rewards();
+        return { l: o.losses.arraySync() as number[], c: rw.chosen.arraySync() as number[], r: rw.rejected.arraySync() as number[] };
       });
       CASES.forEach((c, i) => {
         const e = expected(id, c);
