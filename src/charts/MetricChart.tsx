@@ -7,10 +7,10 @@
  * What each chart draws is registered in window.dpoLab.plotted[id] (by
  * reference, no copy), so tests read the plotted series, not a screenshot.
  */
-import { memo, useEffect, useMemo, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { buildRows, toLog10 } from './downsample';
-import { formatLogTick, formatTick, formatValue, logTicks } from './format';
+import { formatLogTick, formatTick, formatValue, logTicks, niceTicks } from './format';
 
 export interface ChartSeries {
   key: string;
@@ -71,8 +71,12 @@ function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, 
     }
     return [a, b];
   }, [rows, visible, lines, log]);
-  const ticks = log ? logTicks(lo, hi) : undefined;
-  const domain: [number, number] | ['auto', 'auto'] = yDomain ?? (log && ticks && ticks.length > 0 ? [ticks[0]!, ticks.at(-1)!] : ['auto', 'auto']);
+  // Ticks computed here (cheap) rather than by Recharts' nice-tick selectors at every update.
+  const ticks = yDomain ? niceTicks(yDomain[0], yDomain[1]) : log ? logTicks(lo, hi) : niceTicks(lo, hi);
+  const domain: [number, number] | ['auto', 'auto'] = yDomain ?? (ticks.length > 0 ? [ticks[0]!, ticks.at(-1)!] : ['auto', 'auto']);
+  const xTicks = useMemo(() => niceTicks(0, Math.max(1, totalSteps - 1), 5).filter((t) => t <= totalSteps - 1 || totalSteps <= 1), [totalSteps]);
+  // The tooltip exists only while the pointer is over the chart: otherwise Recharts keeps its state current at every update.
+  const [hover, setHover] = useState(false);
   useEffect(() => registerPlotted(id, { scale, keys: visible.map((s) => ({ key: s.key, name: s.name })), rows }), [id, scale, visible, rows]);
   const tooltip = ({ active, label }: { active?: boolean; label?: unknown }) => {
     if (!active || typeof label !== 'number') return null;
@@ -103,12 +107,12 @@ function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, 
           )}
         </span>
       </figcaption>
-      <div className="chart-body" style={{ height }}>
+      <div className="chart-body" style={{ height }} onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
         {rows.length === 0 && <div className="chart-empty">no steps yet: press Run or Step</div>}
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-            <XAxis dataKey="x" type="number" domain={[0, Math.max(1, totalSteps - 1)]} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" allowDecimals={false} />
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
+            <XAxis dataKey="x" type="number" domain={[0, Math.max(1, totalSteps - 1)]} ticks={xTicks} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" allowDecimals={false} />
             <YAxis
               type="number"
               domain={domain}
@@ -119,7 +123,7 @@ function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, 
               width={52}
               allowDataOverflow={yDomain !== undefined}
             />
-            <Tooltip content={tooltip} isAnimationActive={false} />
+            {hover && <Tooltip content={tooltip} isAnimationActive={false} />}
             {lines.map((l) => (
               <ReferenceLine key={l.label} y={log ? Math.log10(l.y) : l.y} stroke={l.color ?? 'var(--muted)'} strokeDasharray="6 4" label={{ value: l.label, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }} />
             ))}

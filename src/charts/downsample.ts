@@ -12,7 +12,7 @@ export interface SeriesInput {
 
 export type Row = { x: number } & Record<string, number | null>;
 
-export function buildRows(series: SeriesInput[], maxPoints = 300): Row[] {
+export function buildRows(series: SeriesInput[], maxPoints = 200): Row[] {
   const n = Math.max(0, ...series.map((s) => s.values.length));
   const clean = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : v);
   if (n <= maxPoints) {

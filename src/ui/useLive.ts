@@ -11,7 +11,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { labStore, type LabState } from '../state/store';
 
-export const LIVE_MS = 500;
+export const LIVE_MS = 600;
 const SLOTS = 8;
 
 export function useLive<T>(selector: (s: LabState) => T, slot: number, visible = true): T {
