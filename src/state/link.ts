@@ -174,7 +174,8 @@ function hashOf(link: string): string {
   if (hash >= 0) return link.slice(hash + 1);
   const query = link.indexOf('?');
   if (query >= 0) return link.slice(query + 1);
-  return link;
+  // A page address with neither (the app opened plainly) carries no settings; anything else is a bare hash.
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(link.trim()) ? '' : link;
 }
 
 function readPayload(payload: string, notices: string[]): Record<string, unknown> | null {

@@ -57,6 +57,14 @@ describe('teaching link', () => {
     expect(decodeLink('')).toEqual({ state: defaultLinkState(), notices: [] });
   });
 
+  it('reads a plain page address (the app opened without a link) as the default, with no notice', () => {
+    for (const href of ['http://127.0.0.1:5173/', 'https://example.org/lab/index.html', 'file:///home/me/dist/index.html']) {
+      expect(decodeLink(href)).toEqual({ state: defaultLinkState(), notices: [] });
+    }
+    // A bare hash without the '#' is still read as one.
+    expect(decodeLink('v=1&model=tiny').notices).toEqual(['ignored unknown setting “model”']);
+  });
+
   it('has a round-trip case for every field of the schema', () => {
     const names = FIELDS.map((f) => f.name).concat(['embed', 'autoplay', 'controls', 'charts', 'parent origin']);
     expect(Object.keys(VARIANTS).sort()).toEqual(names.sort());
