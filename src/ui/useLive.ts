@@ -40,7 +40,8 @@ export function useLive<T>(selector: (s: LabState) => T, slot: number, visible =
         timer = setTimeout(() => apply.current(), slot * 24);
         return;
       }
-      if (timer !== null || sel.current(s) === sel.current(prev)) return;
+      // A chart left stale while off-screen catches up once training stops, even if nothing else changes.
+      if (timer !== null || (sel.current(s) === sel.current(prev) && !(stale.current && !running))) return;
       if (running && !shown.current) {
         stale.current = true; // caught up when it scrolls back into view
         return;
