@@ -8,8 +8,9 @@
  * reference, no copy), so tests read the plotted series, not a screenshot.
  */
 import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { buildRows, toLog10 } from './downsample';
+import { SeriesPaths } from './SeriesPaths';
 import { formatLogTick, formatTick, formatValue, logTicks, niceTicks } from './format';
 
 export interface ChartSeries {
@@ -72,8 +73,10 @@ function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, 
     return [a, b];
   }, [rows, visible, lines, log]);
   // Ticks computed here (cheap) rather than by Recharts' nice-tick selectors at every update.
-  const ticks = yDomain ? niceTicks(yDomain[0], yDomain[1]) : log ? logTicks(lo, hi) : niceTicks(lo, hi);
-  const domain: [number, number] | ['auto', 'auto'] = yDomain ?? (ticks.length > 0 ? [ticks[0]!, ticks.at(-1)!] : ['auto', 'auto']);
+  // The y domain is always explicit (the curves are drawn with the axis scale, not registered as Recharts items).
+  const found = yDomain ? niceTicks(yDomain[0], yDomain[1]) : log ? logTicks(lo, hi) : niceTicks(lo, hi);
+  const ticks = found.length > 0 ? found : log ? [-1, 0] : [0, 1];
+  const domain: [number, number] = yDomain ?? [ticks[0]!, ticks.at(-1)!];
   const xTicks = useMemo(() => niceTicks(0, Math.max(1, totalSteps - 1), 5).filter((t) => t <= totalSteps - 1 || totalSteps <= 1), [totalSteps]);
   // The tooltip exists only while the pointer is over the chart: otherwise Recharts keeps its state current at every update.
   const [hover, setHover] = useState(false);
@@ -121,18 +124,17 @@ function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, 
               tick={{ fontSize: 11, fill: 'var(--muted)' }}
               stroke="var(--axis)"
               width={52}
-              allowDataOverflow={yDomain !== undefined}
+              allowDataOverflow
             />
-            {hover && <Tooltip content={tooltip} isAnimationActive={false} />}
+            {/* No Recharts items means no Recharts payload, which would keep the box hidden: the content reads the runs itself. */}
+            {hover && <Tooltip content={tooltip} isAnimationActive={false} wrapperStyle={{ visibility: 'visible' }} />}
             {lines.map((l) => (
               <ReferenceLine key={l.label} y={log ? Math.log10(l.y) : l.y} stroke={l.color ?? 'var(--muted)'} strokeDasharray="6 4" label={{ value: l.label, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }} />
             ))}
             {markers.map((m, i) => (
               <ReferenceLine key={`m${i}`} x={m.x} stroke={m.color} strokeDasharray="2 3" />
             ))}
-            {visible.map((s) => (
-              <Line key={s.key} dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={1.75} strokeDasharray={s.dashed ? '5 3' : undefined} dot={false} isAnimationActive={false} connectNulls={false} />
-            ))}
+            <SeriesPaths rows={rows} series={visible} />
           </LineChart>
         </ResponsiveContainer>
       </div>

@@ -46,6 +46,7 @@ describe('the lab page', () => {
     expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(active);
     expect(reason).toMatch(new RegExp(`using ${{ webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' }[active!]}|^${{ webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' }[active!]}`));
     expect(await page.textContent('[data-testid=look-for]')).toMatch(/What to look for/);
+    expect(await page.locator('[data-testid=notice]').allTextContents()).toEqual([]); // a plain address is no broken link
   });
 
   it('switches backend on request and reports the one that really runs', async () => {
@@ -99,6 +100,16 @@ describe('the lab page', () => {
 
     const h = await plotted(page, 'h'); // the first run, IPO beta=0.1: every h_t -> 1/(2 beta) = 5
     for (const k of h.keys) expect(Math.abs(seriesOf(h, k.name).at(-1)! - 5)).toBeLessThan(0.1);
+
+    // Each run is drawn: one unbroken path of 100 points per run, in the run's colour.
+    const paths = await page.$$eval('[data-testid=chart-pi-rej] path.series-path', (ps) => ps.map((p) => ({ d: p.getAttribute('d') ?? '', stroke: p.getAttribute('stroke') })));
+    expect(paths).toHaveLength(5);
+    for (const p of paths) expect(p.d.match(/[ML]/g)!.join('')).toBe('M' + 'L'.repeat(99));
+    expect(new Set(paths.map((p) => p.stroke)).size).toBe(5);
+    // The table below the charts (off-screen while training) holds the final values, e.g. sigma(beta h) of IPO beta=1.
+    await page.waitForFunction(() => document.querySelector('[data-testid=final-2] td:nth-child(5)')?.textContent !== '–', null, { timeout: 2000 });
+    const row = await page.locator('[data-testid=final-2] td').allTextContents();
+    expect(Number(row[4])).toBeCloseTo(0.6225, 2);
 
     const png = await screenshot(page, 'lab-6.3.1-done');
     const stats = pixelStats(png);
