@@ -1,25 +1,12 @@
 // Every tfjs backend trains the model, and they agree to float32 tolerance (SPEC 2).
 // WebGPU and WebGL run on Chromium's software adapter here: slow, but real. Measured: 5e-6 relative at most.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
-import { launch } from './helpers/browser';
+import { labFixture } from './helpers/fixture';
 import { openLab, plotted, seriesOf, waitForState } from './helpers/lab';
-import { serveDist, type StaticServer } from './helpers/server';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist({ base: '/lab/' });
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = labFixture();
 
 /** Four steps of a DPO and an IPO run on the tiny model, on one backend; every metric of every step. */
 async function trainOn(backend: string): Promise<Record<string, number[]>[]> {
@@ -28,7 +15,7 @@ async function trainOn(backend: string): Promise<Record<string, number[]>[]> {
   s.backend = backend as typeof s.backend;
   s.experiment = { ...s.experiment, model: 'tiny', steps: 4, runs: [{ label: 'DPO', loss: 'dpo', beta: 0.5, lr: 0.5, optimizer: 'sgd' }, { label: 'IPO', loss: 'ipo', beta: 0.5, lr: 0.05, optimizer: 'adam' }] };
   s.view.hidden = [false, false];
-  const lab = await openLab(browser, `${server.url}#${encodeLink(s)}`);
+  const lab = await openLab(env.browser, `${env.server.url}#${encodeLink(s)}`);
   const page = lab.page;
   expect(await page.getAttribute('[data-testid=backend]', 'data-backend')).toBe(backend);
   await page.click('[data-testid=run]');

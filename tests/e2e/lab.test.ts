@@ -1,22 +1,9 @@
 // The lab in real Chromium (WebGPU and WebGL on the software adapter here), as a user drives it.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch } from './helpers/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { labFixture } from './helpers/fixture';
 import { currentStep, longTasks, openLab, pixelStats, plotted, screenshot, seriesOf, waitForState, type LabPage } from './helpers/lab';
-import { serveDist, type StaticServer } from './helpers/server';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist({ base: '/lab/' });
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = labFixture();
 
 const IPO = (beta: string) => `IPO β=${beta} lr=0.0001`;
 const DPO = (beta: string) => `DPO β=${beta} lr=0.01`;
@@ -25,7 +12,7 @@ describe('the lab page', () => {
   let lab: LabPage;
 
   beforeAll(async () => {
-    lab = await openLab(browser, server.url);
+    lab = await openLab(env.browser, env.server.url);
   });
 
   it('loads with no console error and says which backend runs, truthfully', async () => {
@@ -195,7 +182,7 @@ describe('the lab page', () => {
 
 describe('the lab at full load', () => {
   it('stays live at 8 runs x 1000 steps: every run drawn, no main-thread task over 100 ms', async () => {
-    const lab = await openLab(browser, server.url);
+    const lab = await openLab(env.browser, env.server.url);
     const { page } = lab;
     await page.selectOption('select[aria-label="Model size"]', 'tiny');
     await waitForState(page, ['idle']);
@@ -231,7 +218,7 @@ describe('the lab at full load', () => {
 
 describe('the lab on a phone', () => {
   it('fits 360 px without sideways scrolling, in dark mode', async () => {
-    const lab = await openLab(browser, server.url, { width: 360, height: 780 });
+    const lab = await openLab(env.browser, env.server.url, { width: 360, height: 780 });
     const { page } = lab;
     await page.click('button[aria-label="Switch to dark mode"]');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');

@@ -1,24 +1,12 @@
 // Teaching links, exports, weights, the built site from a sub-path, and offline use.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { launch } from './helpers/browser';
+import { labFixture } from './helpers/fixture';
 import { openLab, pixelStats, plotted, seriesOf, waitForState } from './helpers/lab';
-import { serveDist, type StaticServer } from './helpers/server';
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist({ base: '/lab/' });
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = labFixture();
 
 async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string; bytes: Buffer }> {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -59,9 +47,9 @@ describe('teaching links and exports', () => {
   let pageA: Page;
 
   it('a link copied after a run reproduces the same metrics in a fresh page', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-    const labA = await openLab(ctx as unknown as Browser, server.url);
+    const ctx = await env.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
+    const labA = await openLab(ctx as unknown as Browser, env.server.url);
     pageA = labA.page;
     await setUpExperiment(pageA);
     await pageA.click('[data-testid=run]');
@@ -71,10 +59,10 @@ describe('teaching links and exports', () => {
     await pageA.click('[data-testid=share-link-copy]');
     linkFromA = await pageA.evaluate(() => navigator.clipboard.readText());
     expect(linkFromA).toBe(await pageA.inputValue('[data-testid=share-link-text]'));
-    expect(linkFromA).toMatch(new RegExp(`^${server.url}#v=1&s=`));
+    expect(linkFromA).toMatch(new RegExp(`^${env.server.url}#v=1&s=`));
     expect(labA.errors).toEqual([]);
 
-    const ctxB = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const ctxB = await env.browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const labB = await openLab(ctxB as unknown as Browser, linkFromA);
     const { page } = labB;
     expect(await page.getAttribute('[data-testid=legend-2]', 'aria-pressed')).toBe('false');
@@ -153,26 +141,26 @@ describe('teaching links and exports', () => {
 
 describe('the built site', () => {
   it('works from a sub-path with every request on its own origin', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    const lab = await openLab(browser, `${server.url}#v=1&s=broken`);
+    const lab = await openLab(env.browser, `${env.server.url}#v=1&s=broken`);
     lab.page.on('request', (r) => requests.push(r.url()));
     await lab.page.click('[data-testid=step]');
     await lab.page.waitForFunction(() => document.querySelector('[data-testid=status]')?.getAttribute('data-step') === '1');
     expect(await lab.page.locator('[data-testid=notice]').first().textContent()).toMatch(/Link: the link's experiment is damaged/);
-    const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    const foreign = requests.filter((u) => !u.startsWith(env.server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
     expect(foreign).toEqual([]);
-    expect(server.requests.every((p) => p.startsWith('/lab/'))).toBe(true);
-    expect(server.requests.some((p) => p.endsWith('.wasm'))).toBe(true);
+    expect(env.server.requests.every((p) => p.startsWith('/lab/'))).toBe(true);
+    expect(env.server.requests.some((p) => p.endsWith('.wasm'))).toBe(true);
     expect(lab.errors).toEqual([]);
     await page.close();
     await lab.page.close();
   });
 
   it('keeps working offline once loaded', async () => {
-    const ctx = await browser.newContext();
-    const lab = await openLab(ctx as unknown as Browser, server.url);
+    const ctx = await env.browser.newContext();
+    const lab = await openLab(ctx as unknown as Browser, env.server.url);
     const cached = await lab.page.evaluate(async () => {
       await navigator.serviceWorker.ready;
       const names = await caches.keys();
