@@ -1,7 +1,7 @@
 // The lab in real Chromium (WebGPU and WebGL on the software adapter here), as a user drives it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labFixture } from './helpers/fixture';
-import { currentStep, longTasks, openLab, pixelStats, plotted, screenshot, seriesOf, waitForState, type LabPage } from './helpers/lab';
+import { currentStep, openLab, pixelStats, plotted, screenshot, seriesOf, waitForState, type LabPage } from './helpers/lab';
 
 const env = labFixture();
 
@@ -54,14 +54,10 @@ describe('the lab page', () => {
     const { page } = lab;
     await page.click('[data-testid=preset-beta-sweep]');
     await waitForState(page, ['idle']);
-    const since = await page.evaluate(() => performance.now());
     await page.click('[data-testid=run]');
     await waitForState(page, ['done'], 240_000);
     expect(await currentStep(page)).toBe(100);
-
-    // The main thread stayed responsive while the worker trained.
-    const tasks = await longTasks(page, since);
-    expect(Math.max(0, ...tasks), `long tasks: ${tasks.map((t) => t.toFixed(0)).join(', ')} ms`).toBeLessThan(100);
+    // How long main-thread tasks take while training is a speed target: `npm run bench` measures it.
 
     // Charts show the final step within a moment of the end.
     await page.waitForFunction(() => (window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted['pi-rej']!.rows.length === 100, null, { timeout: 2000 });
@@ -181,7 +177,7 @@ describe('the lab page', () => {
 });
 
 describe('the lab at full load', () => {
-  it('stays live at 8 runs x 1000 steps: every run drawn, no main-thread task over 100 ms', async () => {
+  it('stays live at 8 runs x 1000 steps: every run drawn, hover readout for every run', async () => {
     const lab = await openLab(env.browser, env.server.url);
     const { page } = lab;
     await page.selectOption('select[aria-label="Model size"]', 'tiny');
@@ -194,7 +190,6 @@ describe('the lab at full load', () => {
     await steps.fill('1000');
     await steps.press('Enter');
     await page.waitForTimeout(200);
-    const since = await page.evaluate(() => performance.now());
     await page.click('[data-testid=run]');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-step')) >= 300);
     // Hovering a chart mid-run shows a readout for every run.
@@ -203,8 +198,6 @@ describe('the lab at full load', () => {
     expect(await page.locator('.tooltip .tooltip-row').count()).toBe(8);
     await page.mouse.move(5, 5);
     await waitForState(page, ['done'], 300_000);
-    const tasks = await longTasks(page, since);
-    expect(Math.max(0, ...tasks), `long tasks: ${tasks.map((t) => t.toFixed(0)).join(', ')} ms`).toBeLessThan(100);
     await page.waitForTimeout(300);
     const loss = await plotted(page, 'loss');
     expect(loss.keys).toHaveLength(8);

@@ -18,21 +18,10 @@ export interface LabPage {
   errors: string[];
 }
 
-/** Opens the lab, recording long main-thread tasks from the very start, and waits until the worker is ready. */
+/** Opens the lab and waits until the worker is ready. */
 export async function openLab(browser: Browser, url: string, viewport = { width: 1400, height: 1000 }): Promise<LabPage> {
   const page = await browser.newPage({ viewport });
   const errors = watchErrors(page);
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    } catch {
-      /* longtask timing unsupported */
-    }
-  });
   await page.goto(url);
   await waitForState(page, ['idle']);
   return { page, errors };
@@ -59,10 +48,6 @@ export function seriesOf(p: Plotted, name: string): number[] {
   const key = p.keys.find((k) => k.name === name)?.key;
   if (!key) throw new Error(`no series "${name}" in ${p.keys.map((k) => k.name).join(', ')}`);
   return p.rows.map((r) => r[key]).filter((v): v is number => v !== null && v !== undefined);
-}
-
-export async function longTasks(page: Page, since = 0): Promise<number[]> {
-  return page.evaluate((t) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((x) => x.start >= t).map((x) => x.duration), since);
 }
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<Buffer> {
