@@ -1,16 +1,26 @@
 /** Command-line arguments of `npm run experiment`, parsed and checked. */
 import { parseArgs } from 'node:util';
+import { MODEL_IDS } from '../train/experiment';
+import { describeRange, LIMITS } from '../train/limits';
+import { PRESETS } from '../train/presets';
+import { RunSchema } from '../train/run';
 import { NODE_BACKENDS, type NodeBackend } from './node-backend';
+
+const presets = PRESETS.map((p) => `${p.id} (${p.section})`).join(', ');
+const runKeys = Object.keys(RunSchema.shape).join(', ');
 
 export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url>' | --config file.json) [options]
 
-  --preset <id>              dpo-overfits (6.2), beta-sweep (6.3.1), lr-sweep (6.3.2)
+  --preset <id>              ${presets}
   --link <url>               a teaching link copied from the app (the whole experiment)
   --config <file.json>       an experiment as JSON (see README); merged over --preset or --link
-  --model tiny|notebook      model size (default: the preset's)
-  --steps <N>                training steps (default: the preset's)
-  --seed <N>                 initialisation seed (default: the preset's)
-  --backend cpu|wasm         tfjs backend (default: wasm)
+  --model ${MODEL_IDS.join('|').padEnd(19)}model size (default: the preset's)
+  --steps <N>                training steps, ${describeRange(LIMITS.steps)} (default: the preset's)
+  --seed <N>                 initialisation seed, ${describeRange(LIMITS.seed)} (default: the preset's)
+  --run <i>.<key>=<value>    change one setting of run i (1..${LIMITS.runs.max}); repeatable. Keys: ${runKeys}.
+                             beta ${describeRange(LIMITS.beta)}, lr ${describeRange(LIMITS.lr)}, labelSmoothing ${describeRange(LIMITS.labelSmoothing)},
+                             dpopLambda ${describeRange(LIMITS.dpopLambda)}, simpoGamma ${describeRange(LIMITS.simpoGamma)}
+  --backend ${NODE_BACKENDS.join('|').padEnd(17)}tfjs backend (default: wasm)
   --policy-weights <file>    initial policy weights (.safetensors, HF Llama names)
   --ref-weights <file>       reference weights (.safetensors)
   --export-init <dir>        write the initial policy.safetensors and reference.safetensors there
@@ -29,7 +39,18 @@ export interface CliArgs {
   refWeights?: string;
   exportInit?: string;
   json?: string;
+  /** --run edits, in order: run index (0-based) and a one-key patch. */
+  runEdits: { run: number; key: string; value: string }[];
   help: boolean;
+}
+
+/** "2.beta=0.5" -> run 1 (0-based), key beta, value "0.5". */
+function parseRunEdit(text: string): { run: number; key: string; value: string } {
+  const m = /^(\d+)\.([A-Za-z]+)=(.*)$/.exec(text);
+  if (!m) throw new Error(`--run takes <run>.<key>=<value>, like 2.beta=0.5; got "${text}"`);
+  const run = Number(m[1]);
+  if (!(run >= 1 && run <= LIMITS.runs.max)) throw new Error(`--run ${text}: runs are numbered 1..${LIMITS.runs.max}`);
+  return { run: run - 1, key: m[2]!, value: m[3]! };
 }
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -49,6 +70,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       'ref-weights': { type: 'string' },
       'export-init': { type: 'string' },
       json: { type: 'string' },
+      run: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
   });
@@ -72,6 +94,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     refWeights: values['ref-weights'],
     exportInit: values['export-init'],
     json: values.json,
+    runEdits: (values.run ?? []).map(parseRunEdit),
     help: values.help ?? false,
   };
 }

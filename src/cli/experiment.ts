@@ -7,9 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { importSafetensors, exportSafetensors } from '../model/weights';
-import { parseExperiment, toComparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
+import { parseExperiment, comparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
 import { decodeLink } from '../state/link';
 import { findPreset, PRESETS } from '../train/presets';
+import { applyRunPatch } from '../train/run';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { useNodeBackend } from './node-backend';
@@ -46,12 +47,22 @@ export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = (
   if (args.model !== undefined) spec.model = args.model as ExperimentSpec['model'];
   if (args.steps !== undefined) spec.steps = args.steps;
   if (args.seed !== undefined) spec.seed = args.seed;
-  return parseExperiment(spec);
+  const e = parseExperiment(spec);
+  for (const { run, key, value } of args.runEdits) {
+    const current = e.runs[run];
+    if (!current) throw new Error(`--run ${run + 1}.${key}: the experiment has ${e.runs.length} run${e.runs.length > 1 ? 's' : ''}`);
+    // Numbers stay numbers; anything else (a loss id, an optimizer, a label) is a string.
+    const parsed = value.trim() !== '' && Number.isFinite(Number(value)) && key !== 'label' ? Number(value) : value;
+    const next = applyRunPatch(current, { [key]: parsed }, `--run ${run + 1}.${key}: `);
+    if (next.run === null) throw new Error(next.problems.join('; '));
+    e.runs[run] = next.run;
+  }
+  return e;
 }
 
 function loadWeights(args: CliArgs, e: Experiment): InitialWeights {
   const seeded = seededWeights(e);
-  const model = toComparisonConfig(e).model;
+  const model = comparisonConfig(e).model;
   const read = (file: string) => {
     try {
       return importSafetensors(new Uint8Array(readFileSync(file)), model);

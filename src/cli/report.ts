@@ -1,5 +1,6 @@
 /** What `npm run experiment` prints and writes. Pure TS. */
-import { toComparisonConfig, type Experiment } from '../train/experiment';
+import type { Experiment } from '../train/experiment';
+import { runName } from '../train/run';
 export { resultsJson } from '../train/results';
 import { hMetric, type RunLog } from '../train/metrics';
 
@@ -11,7 +12,7 @@ const fmt = (v: number | undefined): string => {
 
 /** A fixed-width table of each run's last recorded metrics. */
 export function finalTable(e: Experiment, logs: RunLog[]): string {
-  const runs = toComparisonConfig(e).runs;
+  const names = e.runs.map(runName);
   const N = Math.max(...e.data.flatMap((p) => [p.chosen.length, p.rejected.length]));
   const header = ['run', 'loss', 'pi_rej', 'pi_chosen', 'sigma_margin', 'h (mean)', 'rewards/margins', 'status'];
   const rows = logs.map((log, i) => {
@@ -19,10 +20,10 @@ export function finalTable(e: Experiment, logs: RunLog[]): string {
     const hs = Array.from({ length: N }, (_, k) => last(hMetric(k))).filter((v): v is number => v !== undefined);
     const hMean = hs.length ? hs.reduce((a, b) => a + b, 0) / hs.length : undefined;
     const status = log.status.state === 'ok' ? 'ok' : `diverged at step ${log.status.step + 1}`;
-    return [runs[i]!.label, fmt(last('loss')), fmt(last('pi_rej')), fmt(last('pi_chosen')), fmt(last('sigma_margin')), fmt(hMean), fmt(last('rewards/margins')), status];
+    return [names[i]!, fmt(last('loss')), fmt(last('pi_rej')), fmt(last('pi_chosen')), fmt(last('sigma_margin')), fmt(hMean), fmt(last('rewards/margins')), status];
   });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  const diverged = logs.flatMap((l, i) => (l.status.state === 'diverged' ? [`  ${runs[i]!.label}: ${l.status.reason}`] : []));
+  const diverged = logs.flatMap((l, i) => (l.status.state === 'diverged' ? [`  ${names[i]!}: ${l.status.reason}`] : []));
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...diverged].join('\n');
 }

@@ -3,12 +3,13 @@
  * outside components (zustand's recommended shape), so the store can be
  * driven and tested without React or a worker.
  */
-import { MAX_RUNS } from '../train/catalog';
-import { validateData, type PreferencePair } from '../train/data';
-import { describeIssues, ExperimentSchema, RunSchema, type Experiment } from '../train/experiment';
+import type { PreferencePair } from '../train/data';
+import { describeIssues, ExperimentSchema, type Experiment } from '../train/experiment';
+import { LIMITS } from '../train/limits';
 import { findPreset } from '../train/presets';
+import { applyRunPatch, type RunPatch } from '../train/run';
 import type { EnginePort } from '../worker/client';
-import type { BackendChoice, Distribution, FromWorker, RunPatch, ToWorker, WeightsRole } from '../worker/protocol';
+import type { BackendChoice, Distribution, FromWorker, ToWorker, WeightsRole } from '../worker/protocol';
 import { labStore, type LabState, type Notice, type RunSeries } from './store';
 
 let engine: EnginePort | null = null;
@@ -74,8 +75,6 @@ function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer 
 export function setExperiment(next: unknown, presetId: string | null = null): string[] {
   const r = ExperimentSchema.safeParse(next);
   if (!r.success) return describeIssues(r.error);
-  const dataProblems = validateData(r.data.data, 32, r.data.granularity);
-  if (dataProblems.length > 0) return dataProblems;
   const restarted = get().training.step > 0;
   set({ experiment: r.data, presetId });
   reload();
@@ -116,11 +115,9 @@ export function updateRun(index: number, patch: RunPatch): string[] {
   const { experiment, training } = get();
   const current = experiment.runs[index];
   if (!current) return [`there is no run ${index + 1}`];
-  const merged = { ...current, ...patch, ...(patch.lossParams ?? {}) };
-  delete (merged as { lossParams?: unknown }).lossParams;
-  const r = RunSchema.safeParse(merged);
-  if (!r.success) return describeIssues(r.error).map((m) => `run ${index + 1}: ${m}`);
-  const runs = experiment.runs.map((run, i) => (i === index ? r.data : run));
+  const r = applyRunPatch(current, patch, `run ${index + 1}: `);
+  if (r.run === null) return r.problems;
+  const runs = experiment.runs.map((run, i) => (i === index ? r.run : run));
   if (training.step === 0) return setExperiment({ ...experiment, runs }, null);
   set((s) => ({
     experiment: { ...s.experiment, runs },
@@ -132,27 +129,30 @@ export function updateRun(index: number, patch: RunPatch): string[] {
 }
 
 function describePatch(p: RunPatch): string {
-  const parts = [p.loss && `loss ${p.loss}`, p.beta !== undefined && `β ${p.beta}`, p.lr !== undefined && `lr ${p.lr}`, p.optimizer && p.optimizer];
+  const parts = [
+    p.loss && `loss ${p.loss}`, p.beta !== undefined && `β ${p.beta}`, p.lr !== undefined && `lr ${p.lr}`, p.optimizer,
+    p.labelSmoothing !== undefined && `ε ${p.labelSmoothing}`, p.dpopLambda !== undefined && `λ ${p.dpopLambda}`, p.simpoGamma !== undefined && `γ ${p.simpoGamma}`,
+  ];
   return parts.filter(Boolean).join(', ') || 'changed';
 }
 
 export function addRun(): void {
   const { experiment } = get();
-  if (experiment.runs.length >= MAX_RUNS) return notify('error', `A comparison holds at most ${MAX_RUNS} runs.`);
+  if (experiment.runs.length >= LIMITS.runs.max) return notify('error', `A comparison holds at most ${LIMITS.runs.max} runs.`);
   const last = experiment.runs.at(-1)!;
   setExperiment({ ...experiment, runs: [...experiment.runs, { ...last, label: '' }] });
 }
 
 export function duplicateRun(index: number): void {
   const { experiment } = get();
-  if (experiment.runs.length >= MAX_RUNS) return notify('error', `A comparison holds at most ${MAX_RUNS} runs.`);
+  if (experiment.runs.length >= LIMITS.runs.max) return notify('error', `A comparison holds at most ${LIMITS.runs.max} runs.`);
   const copy = { ...experiment.runs[index]!, label: experiment.runs[index]!.label ? `${experiment.runs[index]!.label} (copy)` : '' };
   setExperiment({ ...experiment, runs: [...experiment.runs.slice(0, index + 1), copy, ...experiment.runs.slice(index + 1)] });
 }
 
 export function removeRun(index: number): void {
   const { experiment } = get();
-  if (experiment.runs.length <= 1) return notify('error', 'A comparison needs at least one run.');
+  if (experiment.runs.length <= LIMITS.runs.min) return notify('error', 'A comparison needs at least one run.');
   set((s) => ({ view: { ...s.view, hidden: s.view.hidden.filter((_, i) => i !== index) } }));
   setExperiment({ ...experiment, runs: experiment.runs.filter((_, i) => i !== index) });
 }

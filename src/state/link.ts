@@ -12,8 +12,12 @@
 // lz-string is CommonJS: its default export is what both Node and the bundler see.
 import LZString from 'lz-string';
 import { z } from 'zod';
+import { MODEL_PRESETS } from '../model/config';
 import { validateData } from '../train/data';
-import { ExperimentSchema, PairSchema, RunSchema, type Experiment } from '../train/experiment';
+import { ExperimentSchema, PairSchema, type Experiment } from '../train/experiment';
+import { LIMITS } from '../train/limits';
+import { DEFAULT_LOSS_PARAMS } from '../train/catalog';
+import { RunSchema, type Run } from '../train/run';
 import { findPreset } from '../train/presets';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 import { CHART_IDS, defaultLinkState, type ChartId, type LinkState } from './linkState';
@@ -44,17 +48,18 @@ const LinkRunSchema = z
     }
     return r.data;
   });
-type Run = Experiment['runs'][number];
+// Loss parameters at their defaults are left out: links written before every run carried all of them mean the same.
 const runToLink = (r: Run) => ({
   l: r.loss, b: r.beta, r: r.lr,
   ...(r.optimizer !== 'sgd' && { o: r.optimizer }),
   ...(r.label && { n: r.label }),
-  ...(r.labelSmoothing !== undefined && { e: r.labelSmoothing }),
-  ...(r.dpopLambda !== undefined && { k: r.dpopLambda }),
-  ...(r.simpoGamma !== undefined && { g: r.simpoGamma }),
+  ...(r.labelSmoothing !== DEFAULT_LOSS_PARAMS.labelSmoothing && { e: r.labelSmoothing }),
+  ...(r.dpopLambda !== DEFAULT_LOSS_PARAMS.dpopLambda && { k: r.dpopLambda }),
+  ...(r.simpoGamma !== DEFAULT_LOSS_PARAMS.simpoGamma && { g: r.simpoGamma }),
 });
 
 const E = ExperimentSchema.shape;
+const runIndex = z.number().int().min(0).max(LIMITS.runs.max - 1);
 
 /** Every field of the link. */
 export const FIELDS: Field<unknown>[] = [
@@ -65,7 +70,7 @@ export const FIELDS: Field<unknown>[] = [
   field({ key: 'g', name: 'granularity', schema: E.granularity.unwrap(), get: (s) => s.experiment.granularity, set: (s, v) => void (s.experiment.granularity = v) }),
   field({
     key: 'd', name: 'data',
-    schema: z.array(z.tuple([z.unknown(), z.unknown(), z.unknown()])).min(1).max(8).transform((rows, ctx) => {
+    schema: z.array(z.tuple([z.unknown(), z.unknown(), z.unknown()])).min(LIMITS.pairs.min).max(LIMITS.pairs.max).transform((rows, ctx) => {
       const out = [];
       for (const [prompt, chosen, rejected] of rows) {
         const p = PairSchema.safeParse({ prompt, chosen, rejected });
@@ -81,7 +86,7 @@ export const FIELDS: Field<unknown>[] = [
     set: (s, v) => void (s.experiment.data = v as Experiment['data']),
   }),
   field({
-    key: 'r', name: 'runs', schema: z.array(LinkRunSchema).min(1).max(8),
+    key: 'r', name: 'runs', schema: z.array(LinkRunSchema).min(LIMITS.runs.min).max(LIMITS.runs.max),
     get: (s) => s.experiment.runs.map(runToLink) as never,
     set: (s, v) => void (s.experiment.runs = v as Run[]),
   }),
@@ -94,11 +99,11 @@ export const FIELDS: Field<unknown>[] = [
     schema: z.enum(['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm']),
     get: (s) => s.view.rewardMetric, set: (s, v) => void (s.view.rewardMetric = v),
   }),
-  field({ key: 'fr', name: 'inspected run', schema: z.number().int().min(0).max(7), get: (s) => s.view.hRun, set: (s, v) => void (s.view.hRun = v) }),
+  field({ key: 'fr', name: 'inspected run', schema: runIndex, get: (s) => s.view.hRun, set: (s, v) => void (s.view.hRun = v) }),
   field({ key: 'sb', name: 'squeeze context', schema: z.enum(['chosen', 'rejected']), get: (s) => s.view.squeezeBranch, set: (s, v) => void (s.view.squeezeBranch = v) }),
-  field({ key: 'sp', name: 'squeeze pair', schema: z.number().int().min(0).max(7), get: (s) => s.view.squeezePair, set: (s, v) => void (s.view.squeezePair = v) }),
+  field({ key: 'sp', name: 'squeeze pair', schema: z.number().int().min(0).max(LIMITS.pairs.max - 1), get: (s) => s.view.squeezePair, set: (s, v) => void (s.view.squeezePair = v) }),
   field({ key: 'tm', name: 'token display', schema: z.enum(['ids', 'words', 'chars']), get: (s) => s.view.textMode, set: (s, v) => void (s.view.textMode = v) }),
-  field({ key: 'hd', name: 'hidden runs', schema: z.array(z.number().int().min(0).max(7)).max(8), get: (s) => s.view.hidden.flatMap((h, i) => (h ? [i] : [])), set: (s, v) => void (s.view.hidden = Array.from({ length: 8 }, (_, i) => v.includes(i))) }),
+  field({ key: 'hd', name: 'hidden runs', schema: z.array(runIndex).max(LIMITS.runs.max), get: (s) => s.view.hidden.flatMap((h, i) => (h ? [i] : [])), set: (s, v) => void (s.view.hidden = Array.from({ length: LIMITS.runs.max }, (_, i) => v.includes(i))) }),
 ];
 
 /** Readable flags outside the compressed payload, for people writing embed snippets by hand. */
@@ -206,11 +211,12 @@ function apply(f: Field<unknown>, raw: unknown, state: LinkState, notices: strin
 /** Checks that need several fields at once; repairs with the default and says so. */
 function reconcile(state: LinkState, notices: string[]): LinkState {
   const defaults = defaultLinkState();
-  const problems = validateData(state.experiment.data, 32, state.experiment.granularity);
+  const vocab = MODEL_PRESETS[state.experiment.model].vocabSize;
+  const problems = validateData(state.experiment.data, vocab, state.experiment.granularity);
   if (problems.length > 0) {
     notices.push(`the link's data does not fit (${problems[0]}); using the notebook pair`);
     state.experiment.data = defaults.experiment.data;
-    if (validateData(state.experiment.data, 32, state.experiment.granularity).length > 0) state.experiment.granularity = 'sequence';
+    if (validateData(state.experiment.data, vocab, state.experiment.granularity).length > 0) state.experiment.granularity = 'sequence';
   }
   const checked = ExperimentSchema.safeParse(state.experiment);
   if (!checked.success) {

@@ -1,16 +1,15 @@
 /**
- * What the lab offers, as plain data: losses (with their papers and formulas),
- * optimizers and limits. No tfjs here, so the UI, the URL schema and the
- * engine can all read it.
+ * What the lab offers, as plain data: losses (with their papers and formulas)
+ * and optimizers; their limits are in limits.ts. No tfjs here, so the UI, the
+ * URL schema and the engine can all read it.
  */
+import { LIMITS, type Range } from './limits';
 
 export const LOSS_IDS = ['dpo', 'ipo', 'ipo_mean', 'cdpo', 'robust', 'hinge', 'dpop', 'simpo', 'orpo'] as const;
 export type LossId = (typeof LOSS_IDS)[number];
 
 export const OPTIMIZER_IDS = ['sgd', 'adam'] as const;
 export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
-
-export const MAX_RUNS = 8;
 
 export interface LossParams {
   /** cDPO and robust DPO: assumed probability that a label is flipped. */
@@ -23,10 +22,10 @@ export interface LossParams {
 
 export const DEFAULT_LOSS_PARAMS: LossParams = { labelSmoothing: 0.1, dpopLambda: 50, simpoGamma: 0.5 };
 
-export const LOSS_PARAM_INFO: Record<keyof LossParams, { label: string; min: number; max: number; step: number }> = {
-  labelSmoothing: { label: 'ε (label noise)', min: 0, max: 0.49, step: 0.01 },
-  dpopLambda: { label: 'λ (DPOP)', min: 0, max: 10000, step: 1 },
-  simpoGamma: { label: 'γ (margin)', min: 0, max: 100, step: 0.1 },
+export const LOSS_PARAM_INFO: Record<keyof LossParams, { label: string; range: Range }> = {
+  labelSmoothing: { label: 'ε (label noise)', range: LIMITS.labelSmoothing },
+  dpopLambda: { label: 'λ (DPOP)', range: LIMITS.dpopLambda },
+  simpoGamma: { label: 'γ (margin)', range: LIMITS.simpoGamma },
 };
 
 export interface LossInfo {

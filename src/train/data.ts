@@ -2,6 +2,7 @@
  * Preference data: pairs (prompt, chosen answer, rejected answer) of token ids,
  * and their validation. Pure TS.
  */
+import { LIMITS } from './limits';
 
 export interface PreferencePair {
   prompt: number[];
@@ -24,7 +25,6 @@ export const NOTEBOOK_PAIR: PreferencePair = {
   rejected: [26, 14, 31, 0],
 };
 
-export const DATA_LIMITS = { maxPairs: 8, maxPromptLength: 32, maxAnswerLength: 16 } as const;
 
 /**
  * Everything wrong with a data set, as messages a user can act on
@@ -33,13 +33,13 @@ export const DATA_LIMITS = { maxPairs: 8, maxPromptLength: 32, maxAnswerLength: 
 export function validateData(pairs: PreferencePair[], vocabSize: number, granularity: Granularity): string[] {
   const errors: string[] = [];
   if (!Array.isArray(pairs) || pairs.length === 0) return ['add at least one preference pair'];
-  if (pairs.length > DATA_LIMITS.maxPairs) errors.push(`at most ${DATA_LIMITS.maxPairs} pairs (got ${pairs.length})`);
+  if (pairs.length > LIMITS.pairs.max) errors.push(`at most ${LIMITS.pairs.max} pairs (got ${pairs.length})`);
   pairs.forEach((p, i) => {
     const where = `pair ${i + 1}`;
     const parts: [string, number[], number, number][] = [
-      ['prompt', p.prompt, 1, DATA_LIMITS.maxPromptLength],
-      ['chosen', p.chosen, 1, DATA_LIMITS.maxAnswerLength],
-      ['rejected', p.rejected, 1, DATA_LIMITS.maxAnswerLength],
+      ['prompt', p.prompt, 1, LIMITS.promptLength.max],
+      ['chosen', p.chosen, 1, LIMITS.answerLength.max],
+      ['rejected', p.rejected, 1, LIMITS.answerLength.max],
     ];
     for (const [name, toks, min, max] of parts) {
       if (!Array.isArray(toks)) {

@@ -14,10 +14,8 @@ export interface Preset {
   spec: ExperimentSpec;
 }
 
-const run = (loss: 'dpo' | 'ipo', beta: number, lr: number, optimizer: 'sgd' | 'adam' = 'sgd'): RunSpec => ({
-  label: `${loss.toUpperCase()} β=${beta} lr=${lr}${optimizer === 'adam' ? ' Adam' : ''}`,
-  loss, beta, lr, optimizer,
-});
+/** No label: a preset's runs are named after their settings (runName), so the name follows any edit. */
+const run = (loss: 'dpo' | 'ipo', beta: number, lr: number, optimizer: 'sgd' | 'adam' = 'sgd'): RunSpec => ({ loss, beta, lr, optimizer });
 
 const base = {
   model: 'notebook',

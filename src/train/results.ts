@@ -2,7 +2,8 @@
  * Results of a comparison in the formats people take away: the JSON the
  * command line writes (and the app exports), and a long-format CSV. Pure TS.
  */
-import { toComparisonConfig, type Experiment } from './experiment';
+import type { Experiment } from './experiment';
+import { runName } from './run';
 import type { RunLog } from './metrics';
 
 export interface ResultsJson {
@@ -13,12 +14,12 @@ export interface ResultsJson {
 
 /** Every metric of every step of every run, TRL names. */
 export function resultsJson(e: Experiment, logs: RunLog[], backend: string): ResultsJson {
-  const runs = toComparisonConfig(e).runs;
+  const runs = e.runs;
   return {
     experiment: e,
     backend,
     runs: logs.map((log, i) => ({
-      label: runs[i]!.label,
+      label: runName(runs[i]!),
       loss_type: runs[i]!.loss,
       beta: runs[i]!.beta,
       lr: runs[i]!.lr,

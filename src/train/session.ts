@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initParams, POLICY_STREAM, REFERENCE_STREAM, type ParamSet } from '../model/params';
-import { toComparisonConfig, type Experiment } from './experiment';
+import { comparisonConfig, type Experiment } from './experiment';
 import { chooseLayout } from './layout';
 import { Comparison, type Layout } from './trainer';
 
@@ -16,12 +16,12 @@ export interface InitialWeights {
 
 /** Seeded initial weights: the policy and the reference are independent draws (SPEC 1). */
 export function seededWeights(e: Experiment): InitialWeights {
-  const { model } = toComparisonConfig(e);
+  const { model } = comparisonConfig(e);
   return { policy: initParams(model, e.seed, POLICY_STREAM), reference: initParams(model, e.seed, REFERENCE_STREAM) };
 }
 
 export function createComparison(e: Experiment, weights: InitialWeights = seededWeights(e), layout?: Layout): Comparison {
-  const config = toComparisonConfig(e);
+  const config = comparisonConfig(e);
   return new Comparison(config, weights.policy, weights.reference, layout ?? chooseLayout(tf.getBackend(), config.model));
 }
 

@@ -18,29 +18,21 @@ import type { LinearOptions, Tensor } from '../model/layers';
 import { flattenWeights, packWeights, unflattenWeights, unpackWeights } from '../model/llama';
 import { optimizerStep, stackRuns, sumSquaresPerRun, unstackRuns, type RunState } from './groups';
 import type { ParamSet } from '../model/params';
-import { validateData, type Granularity, type PreferencePair, type ScoringMode } from './data';
-import { DEFAULT_LOSS_PARAMS, MAX_RUNS, type LossId, type LossParams, type OptimizerId } from './catalog';
+import type { Granularity, PreferencePair, ScoringMode } from './data';
+import type { OptimizerId } from './catalog';
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
 import { emptyRunLog, hMetric, type RunLog, type ScalarMetric } from './metrics';
 import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
 import { packPairs } from './packing';
+import { lossParamsOf, type Run } from './run';
 
-
-export interface RunConfig {
-  label: string;
-  loss: LossId;
-  beta: number;
-  lr: number;
-  optimizer: OptimizerId;
-  lossParams?: Partial<LossParams>;
-}
-
+/** What a comparison trains: validated where it entered (experiment.ts, run.ts); the trainer trusts it. */
 export interface ComparisonConfig {
   model: LlamaConfig;
   data: PreferencePair[];
   scoring: ScoringMode;
   granularity: Granularity;
-  runs: RunConfig[];
+  runs: Run[];
 }
 
 export interface Layout extends LinearOptions {
@@ -88,8 +80,6 @@ export class Comparison {
     readonly reference: ParamSet,
     readonly layout: Layout,
   ) {
-    const problems = validateConfig(config);
-    if (problems.length > 0) throw new Error(problems.join('; '));
     const packed = packPairs(config.data, config.scoring);
     this.scoring = buildScoringConstants(config.model, packed);
     // The frozen reference is scored once, never again.
@@ -135,7 +125,7 @@ export class Comparison {
   private objectivesOf(runs: number[]): RunObjective[] {
     return runs.map((r) => {
       const run = this.config.runs[r]!;
-      return { loss: run.loss, beta: run.beta, params: { ...DEFAULT_LOSS_PARAMS, ...run.lossParams } };
+      return { loss: run.loss, beta: run.beta, params: lossParamsOf(run) };
     });
   }
 
@@ -255,11 +245,8 @@ export class Comparison {
     return out;
   }
 
-  /** Changes a run's loss, beta, learning rate or optimizer from the next step on. */
-  updateRun(run: number, patch: Partial<RunConfig>): void {
-    const next = { ...this.config.runs[run]!, ...patch };
-    const problems = validateRun(next, run);
-    if (problems.length > 0) throw new Error(problems.join('; '));
+  /** Replaces a run's settings (a validated Run: applyRunPatch made it) from the next step on. */
+  updateRun(run: number, next: Run): void {
     const previous = this.config.runs[run]!.optimizer;
     this.config.runs[run] = next;
     if (next.optimizer !== previous) {
@@ -326,26 +313,4 @@ export class Comparison {
 
 function disposeGroupState(g: Group): void {
   tf.dispose([...g.weights, ...(g.m ?? []), ...(g.v ?? []), ...(g.logDist ? [g.logDist] : [])]);
-}
-
-export function validateRun(r: RunConfig, i: number): string[] {
-  const where = `run ${i + 1}${r.label ? ` (${r.label})` : ''}`;
-  const errors: string[] = [];
-  if (!(r.beta > 0 && r.beta <= 1e4)) errors.push(`${where}: beta must be a number in (0, 10000], got ${r.beta}`);
-  if (!(r.lr > 0 && r.lr <= 1e6)) errors.push(`${where}: learning rate must be a number in (0, 1e6], got ${r.lr}`);
-  const eps = r.lossParams?.labelSmoothing;
-  if (eps !== undefined && !(eps >= 0 && eps < 0.5)) errors.push(`${where}: label smoothing must be in [0, 0.5), got ${eps}`);
-  const lam = r.lossParams?.dpopLambda;
-  if (lam !== undefined && !(lam >= 0 && lam <= 1e4)) errors.push(`${where}: DPOP lambda must be in [0, 10000], got ${lam}`);
-  const gam = r.lossParams?.simpoGamma;
-  if (gam !== undefined && !(gam >= 0 && gam <= 100)) errors.push(`${where}: SimPO gamma must be in [0, 100], got ${gam}`);
-  return errors;
-}
-
-export function validateConfig(c: ComparisonConfig): string[] {
-  const errors: string[] = [];
-  if (c.runs.length < 1 || c.runs.length > MAX_RUNS) errors.push(`a comparison has 1 to ${MAX_RUNS} runs, got ${c.runs.length}`);
-  c.runs.forEach((r, i) => errors.push(...validateRun(r, i)));
-  errors.push(...validateData(c.data, c.model.vocabSize, c.granularity));
-  return errors;
 }

@@ -13,7 +13,7 @@ import { chartPng, saveFile } from './download';
 import { Squeeze } from './Squeeze';
 import { REWARD_METRICS, type ChartId, type RewardMetric } from '../state/linkState';
 import { hMetric } from '../train/metrics';
-import { runName } from './runName';
+import { runName } from '../train/run';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 

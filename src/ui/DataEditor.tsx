@@ -5,7 +5,9 @@
 import { useEffect, useState } from 'react';
 import { setData, setView } from '../state/actions';
 import { formatTokens, parseTokens, WORDS, CHARS, type TextMode } from '../state/vocab';
-import { DATA_LIMITS, NOTEBOOK_PAIR, type PreferencePair } from '../train/data';
+import { NOTEBOOK_PAIR, type PreferencePair } from '../train/data';
+import { LIMITS } from '../train/limits';
+import { MODEL_PRESETS } from '../model/config';
 import { CloseIcon } from './icons';
 import { useLab } from './useLab';
 
@@ -18,6 +20,7 @@ const toTexts = (pairs: PreferencePair[], mode: TextMode): Texts => pairs.map((p
 export function DataEditor() {
   const data = useLab((s) => s.experiment.data);
   const mode = useLab((s) => s.view.textMode);
+  const vocabSize = useLab((s) => MODEL_PRESETS[s.experiment.model].vocabSize);
   const [texts, setTexts] = useState<Texts>(() => toTexts(data, mode));
   const [problems, setProblems] = useState<string[]>([]);
   useEffect(() => {
@@ -25,7 +28,7 @@ export function DataEditor() {
     setProblems([]);
   }, [data, mode]);
 
-  const parsed = texts.map((t) => Object.fromEntries(PARTS.map((p) => [p, parseTokens(t[p], mode, 32)])) as Record<Part, ReturnType<typeof parseTokens>>);
+  const parsed = texts.map((t) => Object.fromEntries(PARTS.map((p) => [p, parseTokens(t[p], mode, vocabSize)])) as Record<Part, ReturnType<typeof parseTokens>>);
   const fieldErrors = parsed.flatMap((p, i) => PARTS.flatMap((part) => ('error' in p[part] ? [`pair ${i + 1} ${part}: ${(p[part] as { error: string }).error}`] : [])));
   const dirty = JSON.stringify(texts) !== JSON.stringify(toTexts(data, mode));
 
@@ -71,7 +74,7 @@ export function DataEditor() {
         </fieldset>
       ))}
       <div className="data-actions">
-        <button type="button" onClick={() => setTexts((x) => [...x, ...toTexts([NOTEBOOK_PAIR], mode)])} disabled={texts.length >= DATA_LIMITS.maxPairs}>+ Pair</button>
+        <button type="button" onClick={() => setTexts((x) => [...x, ...toTexts([NOTEBOOK_PAIR], mode)])} disabled={texts.length >= LIMITS.pairs.max}>+ Pair</button>
         <button type="button" className="primary" onClick={apply} disabled={!dirty} data-testid="apply-data">Apply data</button>
         {dirty && <button type="button" onClick={() => setTexts(toTexts(data, mode))}>Undo edits</button>}
       </div>

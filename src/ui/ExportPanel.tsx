@@ -7,7 +7,7 @@ import { labStore } from '../state/store';
 import { resultsCsv, resultsJson } from '../train/results';
 import type { WeightsRole } from '../worker/protocol';
 import { saveFile } from './download';
-import { runName } from './runName';
+import { runName } from '../train/run';
 import { useLab } from './useLab';
 
 function results() {

@@ -2,7 +2,7 @@
 import { runColor } from '../charts/colors';
 import { formatValue } from '../charts/format';
 import { hMetric } from '../train/metrics';
-import { runName } from './runName';
+import { runName } from '../train/run';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 import { useRef } from 'react';

@@ -2,7 +2,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import { addRun, duplicateRun, removeRun, updateRun } from '../state/actions';
 import { runColor } from '../charts/colors';
-import { DEFAULT_LOSS_PARAMS, LOSS_CATALOG, LOSS_IDS, LOSS_PARAM_INFO, MAX_RUNS, type LossId, type OptimizerId } from '../train/catalog';
+import { LOSS_CATALOG, LOSS_IDS, LOSS_PARAM_INFO, type LossId, type OptimizerId } from '../train/catalog';
+import { LIMITS } from '../train/limits';
 import { CloseIcon, CopyIcon } from './icons';
 import { NumberField } from './NumberField';
 import { useLab } from './useLab';
@@ -13,7 +14,7 @@ export function RunTable() {
   return (
     <section className="runs" aria-label="Runs">
       <h2>
-        Runs <small>{runs.length} / {MAX_RUNS}</small>
+        Runs <small>{runs.length} / {LIMITS.runs.max}</small>
       </h2>
       <ol className="run-list">
         {runs.map((r, i) => {
@@ -29,11 +30,11 @@ export function RunTable() {
                   defaultValue={r.label}
                   key={r.label}
                   placeholder={`run ${i + 1}`}
-                  maxLength={60}
+                  maxLength={LIMITS.label.max}
                   onBlur={(e) => e.target.value !== r.label && updateRun(i, { label: e.target.value })}
                 />
-                <button type="button" className="icon" aria-label={`Duplicate run ${i + 1}`} title="Duplicate" onClick={() => duplicateRun(i)} disabled={runs.length >= MAX_RUNS}><CopyIcon /></button>
-                <button type="button" className="icon" aria-label={`Remove run ${i + 1}`} title="Remove" onClick={() => removeRun(i)} disabled={runs.length <= 1}><CloseIcon /></button>
+                <button type="button" className="icon" aria-label={`Duplicate run ${i + 1}`} title="Duplicate" onClick={() => duplicateRun(i)} disabled={runs.length >= LIMITS.runs.max}><CopyIcon /></button>
+                <button type="button" className="icon" aria-label={`Remove run ${i + 1}`} title="Remove" onClick={() => removeRun(i)} disabled={runs.length <= LIMITS.runs.min}><CloseIcon /></button>
               </div>
               <div className="run-fields">
                 <label className="field">
@@ -52,7 +53,7 @@ export function RunTable() {
                   </select>
                 </label>
                 {info.params.map((p) => (
-                  <NumberField key={p} label={LOSS_PARAM_INFO[p].label} value={r[p] ?? DEFAULT_LOSS_PARAMS[p]} onCommit={(v) => updateRun(i, { lossParams: { [p]: v } })} />
+                  <NumberField key={p} label={LOSS_PARAM_INFO[p].label} value={r[p]} onCommit={(v) => updateRun(i, { [p]: v })} />
                 ))}
               </div>
               {status?.state === 'diverged' && (
@@ -64,7 +65,7 @@ export function RunTable() {
           );
         })}
       </ol>
-      <button type="button" onClick={addRun} disabled={runs.length >= MAX_RUNS} data-testid="add-run">+ Add run</button>
+      <button type="button" onClick={addRun} disabled={runs.length >= LIMITS.runs.max} data-testid="add-run">+ Add run</button>
     </section>
   );
 }

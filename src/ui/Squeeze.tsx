@@ -2,7 +2,7 @@
 import { SqueezeChart } from '../charts/SqueezeChart';
 import { focusRun, setView } from '../state/actions';
 import { formatTokens } from '../state/vocab';
-import { runName } from './runName';
+import { runName } from '../train/run';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 import { useRef } from 'react';

@@ -35,7 +35,7 @@ interface GpuAdapterLike {
 }
 
 async function probeWebGpu(): Promise<BackendProbe> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined)?.gpu; // no navigator in Node
   if (!gpu) return { name: 'webgpu', available: false, software: false, detail: 'this browser has no WebGPU' };
   try {
     const adapter = await gpu.requestAdapter();

@@ -2,9 +2,11 @@
  * The typed message protocol between the page and the training worker.
  * Types only: importing this module never loads tfjs.
  */
-import type { OptimizerId, LossId, LossParams } from '../train/catalog';
 import type { Experiment } from '../train/experiment';
 import type { RunStatus } from '../train/metrics';
+import type { RunPatch } from '../train/run';
+
+export type { RunPatch } from '../train/run';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -31,15 +33,6 @@ export interface BackendInfo {
   probes: BackendProbe[];
   /** Measured steps per second of candidates, when the choice was made by measuring. */
   measured?: Partial<Record<BackendName, number>>;
-}
-
-export interface RunPatch {
-  label?: string;
-  loss?: LossId;
-  beta?: number;
-  lr?: number;
-  optimizer?: OptimizerId;
-  lossParams?: Partial<LossParams>;
 }
 
 export type WeightsRole = 'policy' | 'reference';

@@ -8,6 +8,7 @@ import { MODEL_PRESETS } from '../model/config';
 import { exportSafetensors, importSafetensors } from '../model/weights';
 import type { ParamSet } from '../model/params';
 import type { Experiment } from '../train/experiment';
+import { applyRunPatch } from '../train/run';
 import { createComparison, seededWeights } from '../train/session';
 import type { Comparison } from '../train/trainer';
 import { activateBackend, probeBackends, startBackend } from './backends';
@@ -275,9 +276,13 @@ export class Runner {
 
   private updateRun(run: number, patch: RunPatch): void {
     if (!this.cmp || !this.experiment) return;
-    this.cmp.updateRun(run, patch); // validates; throws with a clear message
-    const runs = this.experiment.runs.map((r, i) => (i === run ? { ...r, ...withoutParams(patch), ...patch.lossParams } : r));
-    this.experiment = { ...this.experiment, runs };
+    const current = this.experiment.runs[run];
+    if (!current) throw new Error(`there is no run ${run + 1}`);
+    // The same function the store applied: the worker's copy cannot drift from what the page shows.
+    const next = applyRunPatch(current, patch, `run ${run + 1}: `);
+    if (next.run === null) throw new Error(next.problems.join('; '));
+    this.cmp.updateRun(run, next.run);
+    this.experiment = { ...this.experiment, runs: this.experiment.runs.map((r, i) => (i === run ? next.run : r)) };
   }
 
   private async exportWeights(which: 'initial-policy' | 'reference' | { run: number }): Promise<void> {
@@ -307,9 +312,4 @@ function memoryStats(): MemoryStats {
     wasmHeapBytes: backend?.wasm?.HEAPU8?.byteLength ?? null,
     jsHeapBytes: perf.memory?.usedJSHeapSize ?? null,
   };
-}
-
-function withoutParams(patch: RunPatch): Omit<RunPatch, 'lossParams'> {
-  const { lossParams: _ignored, ...rest } = patch;
-  return rest;
 }

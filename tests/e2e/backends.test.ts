@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
+import { parseExperiment } from '../../src/train/experiment';
 import { labFixture } from './helpers/fixture';
 import { openLab, plotted, seriesOf, waitForState } from './helpers/lab';
 
@@ -13,7 +14,7 @@ async function trainOn(backend: string): Promise<Record<string, number[]>[]> {
   const s = defaultLinkState();
   s.presetId = null;
   s.backend = backend as typeof s.backend;
-  s.experiment = { ...s.experiment, model: 'tiny', steps: 4, runs: [{ label: 'DPO', loss: 'dpo', beta: 0.5, lr: 0.5, optimizer: 'sgd' }, { label: 'IPO', loss: 'ipo', beta: 0.5, lr: 0.05, optimizer: 'adam' }] };
+  s.experiment = parseExperiment({ ...s.experiment, model: 'tiny', steps: 4, runs: [{ label: 'DPO', loss: 'dpo', beta: 0.5, lr: 0.5, optimizer: 'sgd' }, { label: 'IPO', loss: 'ipo', beta: 0.5, lr: 0.05, optimizer: 'adam' }] });
   s.view.hidden = [false, false];
   const lab = await openLab(env.browser, `${env.server.url}#${encodeLink(s)}`);
   const page = lab.page;

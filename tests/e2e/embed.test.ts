@@ -3,6 +3,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
+import { parseExperiment } from '../../src/train/experiment';
 import { launch } from './helpers/browser';
 import { screenshot } from './helpers/lab';
 import { serveDist, serveHtml, type StaticServer } from './helpers/server';
@@ -69,7 +70,7 @@ afterAll(async () => {
 function quickLink(): string {
   const s = defaultLinkState();
   s.presetId = null;
-  s.experiment = { ...s.experiment, model: 'tiny', steps: 30, runs: [{ label: 'DPO', loss: 'dpo', beta: 0.1, lr: 0.5, optimizer: 'sgd' }, { label: 'IPO', loss: 'ipo', beta: 0.5, lr: 0.05, optimizer: 'sgd' }] };
+  s.experiment = parseExperiment({ ...s.experiment, model: 'tiny', steps: 30, runs: [{ label: 'DPO', loss: 'dpo', beta: 0.1, lr: 0.5, optimizer: 'sgd' }, { label: 'IPO', loss: 'ipo', beta: 0.5, lr: 0.05, optimizer: 'sgd' }] });
   s.view.hidden = [false, false];
   return `#${encodeLink(s)}`;
 }

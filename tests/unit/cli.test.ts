@@ -8,6 +8,7 @@ import { importSafetensors } from '../../src/model/weights';
 import { SCALAR_METRICS } from '../../src/train/metrics';
 import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
+import { parseExperiment } from '../../src/train/experiment';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
 const tmp = (name: string) => path.join(dir, name);
@@ -67,7 +68,7 @@ describe('npm run experiment', () => {
 
   it('reproduces a teaching link headlessly', () => {
     const state = defaultLinkState();
-    state.experiment = { ...state.experiment, model: 'tiny', steps: 4, seed: 5, runs: [{ label: 'from the link', loss: 'hinge', beta: 0.5, lr: 0.05, optimizer: 'sgd' }] };
+    state.experiment = parseExperiment({ ...state.experiment, model: 'tiny', steps: 4, seed: 5, runs: [{ label: 'from the link', loss: 'hinge', beta: 0.5, lr: 0.05, optimizer: 'sgd' }] });
     const link = `https://someone.github.io/lab/#${encodeLink(state)}`;
     const a = experiment('--link', link, '--backend', 'cpu', '--json', tmp('link.json'));
     expect(a.code).toBe(0);

@@ -6,6 +6,7 @@ import { validateData } from '../../src/train/data';
 import { ExperimentSchema, parseExperiment } from '../../src/train/experiment';
 import { findPreset } from '../../src/train/presets';
 import { Rng } from '../../src/model/rng';
+import { RunSchema } from '../../src/train/run';
 
 const roundTrip = (s: LinkState) => decodeLink(`https://example.org/some/path/?utm=1#${encodeLink(s)}`);
 
@@ -24,7 +25,7 @@ const VARIANTS: Record<string, (s: LinkState) => void> = {
     { label: 'mine, "quoted"', loss: 'cdpo', beta: 0.25, lr: 3e-3, optimizer: 'adam', labelSmoothing: 0.2 },
     { label: '', loss: 'dpop', beta: 0.1, lr: 1e-2, optimizer: 'sgd', dpopLambda: 5 },
     { label: '', loss: 'simpo', beta: 2, lr: 1e-3, optimizer: 'sgd', simpoGamma: 0.7 },
-  ]),
+  ].map((r) => RunSchema.parse(r))),
   preset: (s) => {
     s.experiment = parseExperiment(findPreset('lr-sweep')!.spec);
     s.presetId = 'lr-sweep';

@@ -4,8 +4,16 @@ import { parseExperiment, type ExperimentSpec } from '../../src/train/experiment
 import { hMetric, SCALAR_METRICS } from '../../src/train/metrics';
 import { createComparison, seededWeights, trainFor } from '../../src/train/session';
 import { NOTEBOOK_PAIR } from '../../src/train/data';
-import type { Layout } from '../../src/train/trainer';
+import type { Comparison, Layout } from '../../src/train/trainer';
+import { applyRunPatch, type RunPatch } from '../../src/train/run';
 import { logSoftmax, referenceLogits } from './helpers/reference-llama';
+
+/** A live change as the worker makes it: through applyRunPatch, then into the comparison. */
+function patchRun(cmp: Comparison, run: number, patch: RunPatch): void {
+  const next = applyRunPatch(cmp.config.runs[run]!, patch);
+  if (next.run === null) throw new Error(next.problems.join('; '));
+  cmp.updateRun(run, next.run);
+}
 
 const BATCHED: Layout = { grouping: 'batched', xnn: false };
 const PER_RUN: Layout = { grouping: 'per-run', xnn: true };
@@ -124,13 +132,13 @@ describe('comparison trainer', () => {
     const plain = await train(tinySpec({ steps: 8 }), layout);
     const cmp = createComparison(e, seededWeights(e), layout);
     await trainFor(cmp, 4);
-    cmp.updateRun(0, { optimizer: 'adam', lr: 1e-3 }); // moves run 0 into the Adam group
-    cmp.updateRun(1, { beta: 0.2 });
+    patchRun(cmp, 0, { optimizer: 'adam', lr: 1e-3 }); // moves run 0 into the Adam group
+    patchRun(cmp, 1, { beta: 0.2 });
     await trainFor(cmp, 8);
     expect(cmp.logs[2]!.metrics.loss).toEqual(plain[2]!.metrics.loss); // untouched Adam run: same moments, same curve
     expect(cmp.logs[1]!.metrics.loss!.slice(0, 4)).toEqual(plain[1]!.metrics.loss!.slice(0, 4));
     expect(cmp.logs[1]!.metrics.loss![5]).not.toEqual(plain[1]!.metrics.loss![5]);
-    expect(() => cmp.updateRun(0, { lr: -1 })).toThrow(/learning rate must be/);
+    expect(applyRunPatch(cmp.config.runs[0]!, { lr: -1 }).problems.join()).toMatch(/learning rate must be in \(0, 1e6\]/);
     cmp.dispose();
   });
 

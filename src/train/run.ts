@@ -1,0 +1,71 @@
+/**
+ * The one run type, from the link to the loss: its schema (validation
+ * happens where a run enters: a link, a message, the command line, a file,
+ * an edit in the UI), its name, and the one way to change it.
+ * Pure TS + zod.
+ */
+import { z } from 'zod';
+import { DEFAULT_LOSS_PARAMS, LOSS_CATALOG, LOSS_IDS, OPTIMIZER_IDS, type LossParams } from './catalog';
+import { describeRange, LIMITS, type Range } from './limits';
+
+/** A zod number that enforces one range of the catalogue, with the range in its message. */
+export function numberIn(r: Range, what: string): z.ZodNumber {
+  let s = r.integer ? z.number().int(`${what} must be a whole number`) : z.number();
+  const msg = `${what} must be in ${describeRange(r)}`;
+  s = r.minOpen ? s.gt(r.min, msg) : s.gte(r.min, msg);
+  s = r.maxOpen ? s.lt(r.max, msg) : s.lte(r.max, msg);
+  return s;
+}
+
+/**
+ * Every loss parameter is always present (with its default): switching a run
+ * from cDPO to DPOP and back keeps its ε, whatever the loss reads now.
+ */
+export const RunSchema = z.object({
+  /** The user's name for the run; '' means "named after its settings" (runName). */
+  label: z.string().max(LIMITS.label.max).default(''),
+  loss: z.enum(LOSS_IDS),
+  beta: numberIn(LIMITS.beta, 'β'),
+  lr: numberIn(LIMITS.lr, 'learning rate'),
+  optimizer: z.enum(OPTIMIZER_IDS).default('sgd'),
+  labelSmoothing: numberIn(LIMITS.labelSmoothing, 'label smoothing ε').default(DEFAULT_LOSS_PARAMS.labelSmoothing),
+  dpopLambda: numberIn(LIMITS.dpopLambda, 'DPOP λ').default(DEFAULT_LOSS_PARAMS.dpopLambda),
+  simpoGamma: numberIn(LIMITS.simpoGamma, 'SimPO γ').default(DEFAULT_LOSS_PARAMS.simpoGamma),
+});
+
+export type Run = z.output<typeof RunSchema>;
+/** A run as people write it: every field with a default may be left out. */
+export type RunSpec = z.input<typeof RunSchema>;
+/** A change to some fields of a run (the UI, the worker protocol, the command line's --run). */
+export type RunPatch = Partial<Run>;
+
+export const LOSS_PARAM_KEYS = Object.keys(DEFAULT_LOSS_PARAMS) as (keyof LossParams)[];
+
+export function lossParamsOf(r: Run): LossParams {
+  return { labelSmoothing: r.labelSmoothing, dpopLambda: r.dpopLambda, simpoGamma: r.simpoGamma };
+}
+
+/** Readable one-line messages for every problem zod found. */
+export function describeIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((i) => `${prefix}${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`);
+}
+
+/**
+ * The one way to change a run: the store (before sending to the worker), the
+ * worker (on its copy) and the command line all apply a patch through here.
+ * Unknown keys are refused, not ignored, so a typo is never silently dropped.
+ */
+export function applyRunPatch(run: Run, patch: unknown, where = ''): { run: Run; problems: [] } | { run: null; problems: string[] } {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return { run: null, problems: [`${where}a change to a run is an object of its fields`] };
+  // Not RunSchema.partial(): zod 4 fills defaults inside optional fields, which would reset what the patch leaves out.
+  const unknown = Object.keys(patch).filter((k) => !Object.hasOwn(RunSchema.shape, k));
+  if (unknown.length > 0) return { run: null, problems: [`${where}a run has no setting ${unknown.map((k) => `“${k.slice(0, 30)}”`).join(', ')}`] };
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  const r = RunSchema.safeParse({ ...run, ...defined });
+  return r.success ? { run: r.data, problems: [] } : { run: null, problems: describeIssues(r.error, where) };
+}
+
+/** One name for a run everywhere (legend, tables, exports, the command line): the user's, or one from its settings. */
+export function runName(r: Pick<Run, 'label' | 'loss' | 'beta' | 'lr' | 'optimizer'>): string {
+  return r.label || `${LOSS_CATALOG[r.loss].label} β=${r.beta} lr=${r.lr}${r.optimizer === 'adam' ? ' Adam' : ''}`;
+}
