@@ -53,7 +53,7 @@ export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = (
     if (!current) throw new Error(`--run ${run + 1}.${key}: the experiment has ${e.runs.length} run${e.runs.length > 1 ? 's' : ''}`);
     // Numbers stay numbers; anything else (a loss id, an optimizer, a label) is a string.
     const parsed = value.trim() !== '' && Number.isFinite(Number(value)) && key !== 'label' ? Number(value) : value;
-    const next = applyRunPatch(current, { [key]: parsed }, `--run ${run + 1}.${key}: `);
+    const next = applyRunPatch(current, { [key]: parsed }, `--run ${run + 1}: `);
     if (next.run === null) throw new Error(next.problems.join('; '));
     e.runs[run] = next.run;
   }

@@ -2,16 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MODEL_PRESETS } from '../../src/model/config';
-import { importSafetensors } from '../../src/model/weights';
+import { exportSafetensors, importSafetensors } from '../../src/model/weights';
+import { initParams } from '../../src/model/params';
 import { SCALAR_METRICS } from '../../src/train/metrics';
 import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
 import { parseExperiment } from '../../src/train/experiment';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
+/** Each test writes into its own folder: no test reads what another one wrote. */
+let dir = '';
 const tmp = (name: string) => path.join(dir, name);
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
+});
 
 function experiment(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/experiment.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -43,12 +48,11 @@ describe('npm run experiment', () => {
       expect(existsSync(tmp(`init/${f}.safetensors`))).toBe(true);
       expect(() => importSafetensors(new Uint8Array(readFileSync(tmp(`init/${f}.safetensors`))), MODEL_PRESETS.tiny)).not.toThrow();
     }
-  });
 
-  it('reproduces a run exactly from exported initial weights, whatever the seed', () => {
-    const r = experiment('--preset', 'beta-sweep', '--model', 'tiny', '--steps', '5', '--backend', 'cpu', '--seed', '999',
+    // The exported initial weights reproduce the run exactly, whatever the seed.
+    const r2 = experiment('--preset', 'beta-sweep', '--model', 'tiny', '--steps', '5', '--backend', 'cpu', '--seed', '999',
       '--policy-weights', tmp('init/policy.safetensors'), '--ref-weights', tmp('init/reference.safetensors'), '--json', tmp('b.json'));
-    expect(r.code).toBe(0);
+    expect(r2.code).toBe(0);
     expect(readResults(tmp('b.json')).runs.map((x) => x.metrics)).toEqual(readResults(tmp('a.json')).runs.map((x) => x.metrics));
   });
 
@@ -89,16 +93,21 @@ describe('npm run experiment', () => {
     ['no experiment', [], /give --preset, --link or --config/],
     ['an unknown preset', ['--preset', 'nope'], /unknown preset "nope"; choose one of dpo-overfits \(6.2\), beta-sweep \(6.3.1\), lr-sweep \(6.3.2\)/],
     ['a non-numeric step count', ['--preset', '6.2', '--steps', 'ten'], /--steps must be a whole number, got "ten"/],
-    ['zero steps', ['--preset', '6.2', '--steps', '0'], /steps: .*>=1/],
+    ['zero steps', ['--preset', '6.2', '--steps', '0'], /steps: steps must be in 1\.\.10000/],
+    ['a --run edit out of range', ['--preset', '6.2', '--run', '1.lr=-1'], /--run 1: lr: learning rate must be in \(0, 1e6\]/],
+    ['a --run edit of a run that does not exist', ['--preset', '6.2', '--run', '2.beta=0.5'], /--run 2\.beta: the experiment has 1 run/],
+    ['a --run edit of an unknown setting', ['--preset', '6.2', '--run', '1.betta=0.5'], /--run 1: a run has no setting “betta”/],
+    ['a malformed --run edit', ['--preset', '6.2', '--run', 'beta=0.5'], /--run takes <run>\.<key>=<value>/],
     ['an unknown backend', ['--preset', '6.2', '--backend', 'webgpu'], /--backend must be one of cpu, wasm/],
     ['an unknown flag', ['--preset', '6.2', '--bogus'], /Unknown option '--bogus'/],
     ['a config that is not JSON', ['--config', 'src/cli/args.ts'], /--config src\/cli\/args.ts: .*JSON/],
     ['a weights file that is not safetensors', ['--preset', '6.2', '--model', 'tiny', '--policy-weights', 'package.json'], /package.json: not a safetensors file/],
-    ['weights of the wrong model size', ['--preset', '6.2', '--model', 'notebook', '--ref-weights', tmp('init/reference.safetensors')], /do not fit this model/],
+    ['weights of the wrong model size', ['--preset', '6.2', '--model', 'notebook', '--ref-weights', 'TINY_WEIGHTS'], /do not fit this model/],
   ];
   for (const [what, args, message] of failures) {
     it(`exits 2 with a clear message on ${what}`, () => {
-      const r = experiment(...args);
+      writeFileSync(tmp('tiny.safetensors'), exportSafetensors(initParams(MODEL_PRESETS.tiny, 1, 0), 'reference'));
+      const r = experiment(...args.map((a) => (a === 'TINY_WEIGHTS' ? tmp('tiny.safetensors') : a)));
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.err).not.toMatch(/\n\s+at /); // a message, not a stack trace
@@ -113,5 +122,17 @@ describe('npm run experiment', () => {
     expect(r.err).toMatch(/runs\.0\.loss/);
     expect(r.err).toMatch(/runs\.0\.beta/);
     expect(r.err).toMatch(/runs\.0\.lr/);
+  });
+});
+
+describe('npm run experiment --run', () => {
+  it('changes one setting of one run through the same patch as the app', () => {
+    const r = experiment('--preset', '6.3.1', '--model', 'tiny', '--steps', '2', '--backend', 'cpu', '--run', '4.beta=0.3', '--run', '4.loss=cdpo', '--run', '4.labelSmoothing=0.2', '--json', tmp('edit.json'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const runs = readResults(tmp('edit.json')).runs;
+    expect(runs.map((x) => [x.loss_type, x.beta])).toEqual([['ipo', 0.1], ['ipo', 0.5], ['ipo', 1], ['cdpo', 0.3], ['dpo', 0.5]]);
+    expect(runs[3]!.label).toBe('cDPO β=0.3 lr=0.01'); // named after its new settings
+    expect((JSON.parse(readFileSync(tmp('edit.json'), 'utf8')) as { experiment: { runs: { labelSmoothing: number }[] } }).experiment.runs[3]!.labelSmoothing).toBe(0.2);
   });
 });
