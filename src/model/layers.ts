@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LinearWeight } from './stacked';
+import type { WeightLayout } from './weightLayout';
 
 export type Tensor = tf.Tensor;
 
@@ -18,17 +19,6 @@ function customGrad<F extends (...args: any[]) => { value: tf.Tensor; gradFunc: 
   return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (...inputs: tf.Tensor[]) => tf.Tensor;
 }
 
-export interface LinearOptions {
-  /**
-   * tfjs-backend-wasm only runs matMul on XNNPACK when neither operand is
-   * transposed and the batch is 1; otherwise it falls back to a naive loop
-   * about 15x slower (batch_mat_mul_impl.cc). With G = 1 this option
-   * computes every product of a linear layer, forward and backward, in that
-   * fast form. Other backends do not need it.
-   */
-  xnn: boolean;
-}
-
 /*
  * The custom linears below save only their activation input for the backward
  * pass. tfjs copies every saved tensor (the forward scope disposes the
@@ -37,25 +27,7 @@ export interface LinearOptions {
  */
 
 /**
- * y = x W^T for x [M, in], W [out, in] (HF layout), arranged so that the
- * WASM backend stays on XNNPACK: forward as (W x^T)^T, which packs only the
- * small x^T; backward dx = dy W and dW = dy^T x, both untransposed.
- */
-function xnnLinear2d(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
-  const f = customGrad((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xi]);
-    const value = tf.tidy(() => tf.transpose(tf.matMul(wi, tf.transpose(xi)))); // [M, out]
-    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const g = dy as tf.Tensor; // [M, out]
-      return [tf.matMul(g, w), tf.matMul(tf.transpose(g), saved[0]!)]; // dx [M, in], dW [out, in]
-    };
-    return { value, gradFunc };
-  });
-  return f(x, w);
-}
-
-/**
- * G linears at once with per-run weights (the hybrid layout): every product
+ * G linears at once with per-run weights (weightLayout.ts, PER_RUN_MATRICES): every product
  * is a 2D, untransposed, batch-1 matMul (XNNPACK on WASM), while the
  * activations around stay stacked so elementwise ops run once for all runs.
  *
@@ -66,7 +38,7 @@ function xnnLinear2d(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
  * the transpose of W (same sums in the same order).
  * x [G, M, in], ws G x [1, out, in], wts G x [1, in, out] -> [G, M, out].
  */
-function perRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[]): tf.Tensor {
+export function perRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[]): tf.Tensor {
   const flat = (t: tf.Tensor) => tf.reshape(t, t.shape.slice(1));
   const f = customGrad((...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
@@ -84,17 +56,6 @@ function perRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[]): tf.Tenso
     return { value, gradFunc };
   });
   return f(x, ...ws, ...wts);
-}
-
-/** x [G, M, in], w [G, out, in] (or per run, with twins) -> [G, M, out]. */
-export function linear(x: Tensor, w: LinearWeight, opts: LinearOptions): Tensor {
-  if (!(w instanceof tf.Tensor)) return perRunLinear(x, w.w, w.wt);
-  const [G, M] = x.shape as [number, number, number];
-  if (opts.xnn && G === 1) {
-    const y = xnnLinear2d(tf.reshape(x, x.shape.slice(1)), tf.reshape(w, w.shape.slice(1)));
-    return tf.reshape(y, [1, M, w.shape[1]!]);
-  }
-  return tf.matMul(x, w, false, true);
 }
 
 /**
@@ -154,8 +115,8 @@ export function makeRotary(headDim: number): Rotary {
 }
 
 /** SwiGLU MLP: down(silu(gate x) * up x), gate and up fused into one [2I, D] weight. */
-export function swiGlu(x: Tensor, gateUp: LinearWeight, down: LinearWeight, opts: LinearOptions): Tensor {
-  const [gate, up] = tf.split(linear(x, gateUp, opts), 2, -1) as [Tensor, Tensor]; // [G, M, I] each
+export function swiGlu(x: Tensor, gateUp: LinearWeight, down: LinearWeight, layout: WeightLayout): Tensor {
+  const [gate, up] = tf.split(layout.linear(x, gateUp), 2, -1) as [Tensor, Tensor]; // [G, M, I] each
   const silu = tf.mul(gate, tf.sigmoid(gate));
-  return linear(tf.mul(silu, up), down, opts); // [G, M, D]
+  return layout.linear(tf.mul(silu, up), down); // [G, M, D]
 }

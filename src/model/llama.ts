@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
-import { linear, makeRotary, rmsNorm, swiGlu, type LinearOptions, type Rotary, type Tensor } from './layers';
+import { makeRotary, rmsNorm, swiGlu, type Rotary, type Tensor } from './layers';
+import type { WeightLayout } from './weightLayout';
 import type { LinearWeight, LlamaWeights } from './stacked';
 
 export { flattenWeights, packWeights, unflattenWeights, unpackWeights, type LlamaWeights } from './stacked';
@@ -83,12 +84,12 @@ export function buildForwardConstants(c: LlamaConfig, batch: RowBatch): ForwardC
 }
 
 /** Causal multi-head self-attention over packed rows; x [G, B*T, D]. */
-function selfAttention(x: Tensor, qkvW: LinearWeight, oW: LinearWeight, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
+function selfAttention(x: Tensor, qkvW: LinearWeight, oW: LinearWeight, k: ForwardConstants, c: LlamaConfig, layout: WeightLayout): Tensor {
   const G = x.shape[0]!;
   const H = c.numHeads;
   const hd = headDim(c);
   const { B, T } = k;
-  const [q, kk, v] = tf.split(linear(x, qkvW, opts), 3, -1) as [Tensor, Tensor, Tensor]; // [G, BT, D] each
+  const [q, kk, v] = tf.split(layout.linear(x, qkvW), 3, -1) as [Tensor, Tensor, Tensor]; // [G, BT, D] each
   const toHeads = (t: Tensor) => tf.transpose(tf.reshape(t, [G * B, T, H, hd]), [0, 2, 1, 3]); // [G*B, H, T, hd]
   const qh = toHeads(k.rotary.apply(tf.reshape(q, [G, B * T, H, hd]), k.cosQ, k.sinQ));
   const kh = toHeads(k.rotary.apply(tf.reshape(kk, [G, B * T, H, hd]), k.cosK, k.sinK));
@@ -96,20 +97,15 @@ function selfAttention(x: Tensor, qkvW: LinearWeight, oW: LinearWeight, k: Forwa
   const scores = tf.add(tf.reshape(tf.matMul(qh, kh, false, true), [G, B, H, T, T]), k.mask); // q.k/sqrt(hd) + mask
   const probs = tf.reshape(tf.softmax(scores), [G * B, H, T, T]);
   const ctx = tf.reshape(tf.transpose(tf.matMul(probs, vh), [0, 2, 1, 3]), [G, B * T, c.hiddenSize]); // [G, BT, D]
-  return linear(ctx, oW, opts);
+  return layout.linear(ctx, oW);
 }
 
 /** Final hidden states before the last norm: [G, B*T, D]. */
-export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
-  const G = w.norm.shape[0]!;
-  // Embedding as oneHot @ E: tfjs-wasm has no gradient for gather (SPEC 6).
-  const oneHot2d = () => tf.squeeze(k.oneHot, [0]);
-  let h: Tensor = Array.isArray(w.embed)
-    ? tf.stack(w.embed.map((e) => tf.matMul(oneHot2d(), tf.squeeze(e, [0])))) // per run: 2D, XNNPACK on WASM
-    : G === 1 ? tf.reshape(tf.matMul(oneHot2d(), tf.squeeze(w.embed, [0])), [1, k.B * k.T, c.hiddenSize]) : tf.matMul(k.oneHot, w.embed);
+export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig): Tensor {
+  let h: Tensor = w.layout.embed(k.oneHot, w.embed, w.G); // [G, BT, D]
   for (const l of w.layers) {
-    h = tf.add(h, selfAttention(rmsNorm(h, l.inputNorm, c.rmsNormEps), l.qkv, l.o, k, c, opts));
-    h = tf.add(h, swiGlu(rmsNorm(h, l.postNorm, c.rmsNormEps), l.gateUp, l.down, opts));
+    h = tf.add(h, selfAttention(rmsNorm(h, l.inputNorm, c.rmsNormEps), l.qkv, l.o, k, c, w.layout));
+    h = tf.add(h, swiGlu(rmsNorm(h, l.postNorm, c.rmsNormEps), l.gateUp, l.down, w.layout));
   }
   return h;
 }
@@ -119,14 +115,14 @@ export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConf
  * one-hot row selector (a matmul, since gather has no WASM gradient). Final
  * RMSNorm is per row, so selecting first is exact and cheaper. -> [G, N, V]
  */
-export function logProbsAt(w: LlamaWeights, hidden: Tensor, select: Tensor, c: LlamaConfig, opts: LinearOptions): Tensor {
+export function logProbsAt(w: LlamaWeights, hidden: Tensor, select: Tensor, c: LlamaConfig): Tensor {
   const G = hidden.shape[0]!;
   const picked = G === 1 ? tf.expandDims(tf.matMul(tf.squeeze(select, [0]), tf.squeeze(hidden, [0])), 0) : tf.matMul(select, hidden); // [G, N, D]
-  const logits = linear(rmsNorm(picked, w.norm, c.rmsNormEps), w.lmHead, opts); // [G, N, V]
+  const logits = w.layout.linear(rmsNorm(picked, w.norm, c.rmsNormEps), w.lmHead); // [G, N, V]
   return tf.logSoftmax(logits);
 }
 
 /** Full logits at every row (for tests and inspection): [G, B*T, V]. */
-export function logitsAll(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig, opts: LinearOptions): Tensor {
-  return linear(rmsNorm(decoderHidden(w, k, c, opts), w.norm, c.rmsNormEps), w.lmHead, opts);
+export function logitsAll(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig): Tensor {
+  return w.layout.linear(rmsNorm(decoderHidden(w, k, c), w.norm, c.rmsNormEps), w.lmHead);
 }

@@ -73,7 +73,3 @@ export function initParams(c: LlamaConfig, seed: number, stream: number): ParamS
   }
   return { config: c, tensors };
 }
-
-export function cloneParams(p: ParamSet): ParamSet {
-  return { config: p.config, tensors: new Map([...p.tensors].map(([k, v]) => [k, v.slice()])) };
-}

@@ -2,18 +2,17 @@
  * The weights of G stacked models, as the forward pass and the optimizer see
  * them, and their conversion from and to HF-named parameter sets.
  *
- * Internally q/k/v and gate/up are fused along the output axis. Every weight
- * is stacked [G, ...] over the runs, except in the hybrid layout (WASM, large
- * models), where the embedding and each linear matrix are kept per run
- * [1, ...], and each linear matrix W also has a transposed twin W^T [1, in, out]
- * maintained by the optimizer (see linear() in layers.ts for why).
+ * Internally q/k/v and gate/up are fused along the output axis. Which tensors
+ * hold them (stacked over the runs, or per run with transposed twins) is the
+ * weight layout's business (weightLayout.ts); the weights carry their layout.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
 import type { Tensor } from './layers';
 import { paramSpecs, sizeOf, type ParamSet } from './params';
+import type { WeightLayout } from './weightLayout';
 
-/** A linear's weight in the hybrid layout: per run W [1, out, in] and its twin W^T [1, in, out]. */
+/** A linear's weight in the per-run layout: per run W [1, out, in] and its twin W^T [1, in, out]. */
 export interface PerRunLinear {
   w: Tensor[];
   wt: Tensor[];
@@ -22,6 +21,9 @@ export type LinearWeight = Tensor | PerRunLinear;
 export type EmbedWeight = Tensor | Tensor[];
 
 export interface LlamaWeights {
+  /** How these tensors are laid out; the forward pass multiplies through it. */
+  layout: WeightLayout;
+  G: number;
   embed: EmbedWeight; // [G, V, D]
   layers: {
     inputNorm: Tensor; // [G, 1, D]
@@ -33,6 +35,8 @@ export interface LlamaWeights {
   }[];
   norm: Tensor; // [G, 1, D]
   lmHead: LinearWeight; // [G, V, D]
+  /** Every tensor above, in the layout's slot order. */
+  list: Tensor[];
 }
 
 type Kind = 'norm' | 'embed' | 'linear';
@@ -65,29 +69,39 @@ export interface Slot {
   twin: boolean;
 }
 
-export function flatLayout(c: LlamaConfig, G: number, hybrid: boolean): Slot[] {
-  const runs = (entry: number, twin: boolean): Slot[] => Array.from({ length: G }, (_, run) => ({ entry, run, twin }));
-  return internalLayout(c).flatMap(({ kind }, entry): Slot[] => {
-    if (!hybrid || kind === 'norm') return [{ entry, run: null, twin: false }];
-    return kind === 'embed' ? runs(entry, false) : [...runs(entry, false), ...runs(entry, true)];
+/** The tensors of each internal weight, in order, grouped by the layout's slots. */
+function groupBySlots(list: Tensor[], slots: Slot[]): { entry: number; tensors: Tensor[] }[] {
+  const out: { entry: number; tensors: Tensor[] }[] = [];
+  slots.forEach((slot, i) => {
+    if (out.at(-1)?.entry !== slot.entry) out.push({ entry: slot.entry, tensors: [] });
+    out.at(-1)!.tensors.push(list[i]!);
   });
+  return out;
 }
 
-/** Flat list in flatLayout order (for gradients and optimizers). */
+/** Flat list in slot order (for gradients and optimizers). */
 export function flattenWeights(w: LlamaWeights): Tensor[] {
-  const all = [w.embed, ...w.layers.flatMap((l) => [l.inputNorm, l.qkv, l.o, l.postNorm, l.gateUp, l.down]), w.norm, w.lmHead];
-  return all.flatMap((x) => (x instanceof tf.Tensor ? [x] : Array.isArray(x) ? x : [...x.w, ...x.wt]));
+  return w.list;
 }
 
-export function unflattenWeights(list: Tensor[], c: LlamaConfig, G: number, hybrid: boolean): LlamaWeights {
+/** Weights from a flat list in the layout's slot order (the list's tensors are used, not copied). */
+export function unflattenWeights(list: Tensor[], c: LlamaConfig, G: number, layout: WeightLayout): LlamaWeights {
+  const slots = layout.slots(c, G);
+  if (slots.length !== list.length) throw new Error(`${layout.name} layout of ${G} runs has ${slots.length} tensors, got ${list.length}`);
+  const kinds = entryKinds(c);
+  // One stacked tensor, G per-run tensors (embedding), or G matrices and G twins (linear).
+  const weights = groupBySlots(list, slots).map(({ entry, tensors }): Tensor | EmbedWeight | LinearWeight => {
+    if (tensors.length === 1 && slots.find((s) => s.entry === entry)!.run === null) return tensors[0]!;
+    if (kinds[entry] === 'embed') return tensors;
+    return { w: tensors.slice(0, G), wt: tensors.slice(G) };
+  });
   let i = 0;
-  const take = (n: number) => list.slice(i, (i += n));
-  const norm = () => list[i++]!;
-  const embed = (): EmbedWeight => (hybrid ? take(G) : list[i++]!);
-  const lin = (): LinearWeight => (hybrid ? { w: take(G), wt: take(G) } : list[i++]!);
-  const e = embed();
-  const layers = Array.from({ length: c.numLayers }, () => ({ inputNorm: norm(), qkv: lin(), o: lin(), postNorm: norm(), gateUp: lin(), down: lin() }));
-  return { embed: e, layers, norm: norm(), lmHead: lin() };
+  const next = <T,>() => weights[i++] as T;
+  const embed = next<EmbedWeight>();
+  const layers = Array.from({ length: c.numLayers }, () => ({
+    inputNorm: next<Tensor>(), qkv: next<LinearWeight>(), o: next<LinearWeight>(), postNorm: next<Tensor>(), gateUp: next<LinearWeight>(), down: next<LinearWeight>(),
+  }));
+  return { layout, G, list, embed, layers, norm: next<Tensor>(), lmHead: next<LinearWeight>() };
 }
 
 /** The data of one internal weight of one parameter set, optionally transposed. */
@@ -111,10 +125,10 @@ function entryData(set: ParamSet, sources: string[], shape: number[], transposed
  * matrices along `out` is concatenating their data, so fusing q/k/v and
  * gate/up is a plain copy.
  */
-export function packWeights(sets: ParamSet[], hybrid = false): LlamaWeights {
+export function packWeights(sets: ParamSet[], weightLayout: WeightLayout): LlamaWeights {
   const c = sets[0]!.config;
   const layout = internalLayout(c);
-  const list = flatLayout(c, sets.length, hybrid).map(({ entry, run, twin }) => {
+  const list = weightLayout.slots(c, sets.length).map(({ entry, run, twin }) => {
     const { sources, shape } = layout[entry]!;
     if (run === null) {
       const per = sizeOf(shape);
@@ -124,18 +138,17 @@ export function packWeights(sets: ParamSet[], hybrid = false): LlamaWeights {
     }
     return tf.tensor(entryData(sets[run]!, sources, shape, twin), [1, ...(twin ? [shape[1]!, shape[0]!] : shape)]);
   });
-  return unflattenWeights(list, c, sets.length, hybrid);
+  return unflattenWeights(list, c, sets.length, weightLayout);
 }
 
 /** The G parameter sets inside internal tensors (inverse of packWeights; twins are ignored). */
 export async function unpackWeights(w: LlamaWeights, c: LlamaConfig): Promise<ParamSet[]> {
   const layout = internalLayout(c);
-  const G = w.norm.shape[0]!;
-  const hybrid = !(w.lmHead instanceof tf.Tensor);
-  const list = flattenWeights(w);
+  const G = w.G;
+  const list = w.list;
   const sizes = new Map(paramSpecs(c).map((s) => [s.name, sizeOf(s.shape)]));
   const sets: ParamSet[] = Array.from({ length: G }, () => ({ config: c, tensors: new Map() }));
-  const slots = flatLayout(c, G, hybrid);
+  const slots = w.layout.slots(c, G);
   for (let t = 0; t < list.length; t++) {
     const { entry, run, twin } = slots[t]!;
     if (twin) continue;

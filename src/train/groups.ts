@@ -1,15 +1,16 @@
 /**
  * The tensors of a group of runs, and moving runs between groups.
  *
- * A group holds one flat list of weight tensors (model/stacked.ts): stacked
- * over the group's runs [G, ...], or, in the hybrid layout, per run [1, ...]
- * with a transposed twin for each linear matrix. Adam's moments have the
- * same shapes (a twin's moments are the transposes of its matrix's).
+ * A group holds one flat list of weight tensors in its layout's slot order
+ * (model/weightLayout.ts): stacked over the group's runs [G, ...], or per run
+ * [1, ...] with a transposed twin for each linear matrix. Adam's moments have
+ * the same shapes (a twin's moments are the transposes of its matrix's).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../model/config';
 import type { Tensor } from '../model/layers';
-import { entryKinds, flatLayout } from '../model/stacked';
+import { entryKinds } from '../model/stacked';
+import type { WeightLayout } from '../model/weightLayout';
 import { adamStep, sgdStep } from './optimizers';
 
 /** One run's tensors, each [1, ...], one per internal weight (no twins). */
@@ -20,9 +21,9 @@ export interface RunState {
 }
 
 /** A group's flat list from its runs' states (copies; the states keep their tensors). */
-export function stackRuns(c: LlamaConfig, states: RunState[], hybrid: boolean, pick: (s: RunState) => Tensor[]): Tensor[] {
+export function stackRuns(c: LlamaConfig, states: RunState[], layout: WeightLayout, pick: (s: RunState) => Tensor[]): Tensor[] {
   const kinds = entryKinds(c);
-  return flatLayout(c, states.length, hybrid).map(({ entry, run, twin }) => {
+  return layout.slots(c, states.length).map(({ entry, run, twin }) => {
     if (run === null) return states.length === 1 ? tf.clone(pick(states[0]!)[entry]!) : tf.concat(states.map((s) => pick(s)[entry]!));
     const t = pick(states[run]!)[entry]!;
     return twin && kinds[entry] === 'linear' ? tf.transpose(t, [0, 2, 1]) : tf.clone(t);
@@ -30,9 +31,9 @@ export function stackRuns(c: LlamaConfig, states: RunState[], hybrid: boolean, p
 }
 
 /** Per-run [1, ...] tensors of a group's flat list, in internal order, twins left out (new tensors). */
-export function unstackRuns(c: LlamaConfig, list: Tensor[], G: number, hybrid: boolean): Tensor[][] {
+export function unstackRuns(c: LlamaConfig, list: Tensor[], G: number, layout: WeightLayout): Tensor[][] {
   const out: Tensor[][] = Array.from({ length: G }, () => []);
-  flatLayout(c, G, hybrid).forEach(({ entry, run, twin }, i) => {
+  layout.slots(c, G).forEach(({ entry, run, twin }, i) => {
     if (twin) return;
     if (run === null) for (let r = 0; r < G; r++) out[r]![entry] = tf.slice(list[i]!, r, 1);
     else out[run]![entry] = tf.clone(list[i]!);
@@ -41,12 +42,13 @@ export function unstackRuns(c: LlamaConfig, list: Tensor[], G: number, hybrid: b
 }
 
 /** Squared L2 norm of each run's gradient, [G] (a twin's gradient repeats its matrix's: not counted). */
-export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, hybrid: boolean): Tensor {
+export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, layout: WeightLayout): Tensor {
+  const slots = layout.slots(c, G);
   // All stacked: one concatenation, one square, one sum (cheap for the small models this layout serves).
-  if (!hybrid) return tf.sum(tf.square(tf.concat(grads.map((g) => tf.reshape(g, [G, -1])), 1)), 1);
+  if (slots.every((s) => s.run === null)) return tf.sum(tf.square(tf.concat(grads.map((g) => tf.reshape(g, [G, -1])), 1)), 1);
   const stacked: Tensor[] = [];
   const perRun: Tensor[][] = Array.from({ length: G }, () => []);
-  flatLayout(c, G, hybrid).forEach(({ run, twin }, i) => {
+  slots.forEach(({ run, twin }, i) => {
     if (twin) return;
     const sq = tf.square(grads[i]!);
     if (run === null) stacked.push(tf.reshape(tf.sum(sq, [1, 2]), [G]));
@@ -58,7 +60,7 @@ export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, hyb
 
 /** SGD (gradients already scaled by lr) or Adam with per-run lr and step counts, over a group's flat list. */
 export function optimizerStep(
-  c: LlamaConfig, optimizer: 'sgd' | 'adam', hybrid: boolean,
+  c: LlamaConfig, optimizer: 'sgd' | 'adam', layout: WeightLayout,
   weights: Tensor[], grads: Tensor[], m: Tensor[] | null, v: Tensor[] | null, lr: number[], t: number[],
 ): { weights: Tensor[]; m: Tensor[] | null; v: Tensor[] | null } {
   if (optimizer === 'sgd') return { weights: sgdStep(weights, grads), m: null, v: null };
@@ -66,7 +68,7 @@ export function optimizerStep(
   const out = { weights: [...weights], m: [...m!], v: [...v!] };
   // Stacked tensors take every run's lr and step; a run's own tensors take its lr and step.
   const buckets: number[][] = Array.from({ length: G + 1 }, () => []);
-  flatLayout(c, G, hybrid).forEach(({ run }, i) => buckets[run === null ? 0 : run + 1]!.push(i));
+  layout.slots(c, G).forEach(({ run }, i) => buckets[run === null ? 0 : run + 1]!.push(i));
   buckets.forEach((idx, b) => {
     if (idx.length === 0) return;
     const at = (xs: Tensor[]) => idx.map((i) => xs[i]!);

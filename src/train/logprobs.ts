@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../model/config';
-import type { LinearOptions, Tensor } from '../model/layers';
+import type { Tensor } from '../model/layers';
 import { buildForwardConstants, decoderHidden, logProbsAt, type ForwardConstants, type LlamaWeights } from '../model/llama';
 import type { PackedPairs } from './packing';
 
@@ -37,9 +37,9 @@ export function buildScoringConstants(c: LlamaConfig, packed: PackedPairs): Scor
  * at those rows, [G, E, V] (for the squeeze view). Padding entries are 0.
  */
 export function tokenLogProbs(
-  w: LlamaWeights, k: ScoringConstants, c: LlamaConfig, opts: LinearOptions,
+  w: LlamaWeights, k: ScoringConstants, c: LlamaConfig,
 ): { tokenLogp: Tensor; logDist: Tensor } {
-  const logDist = logProbsAt(w, decoderHidden(w, k.forward, c, opts), k.select, c, opts); // [G, E, V]
+  const logDist = logProbsAt(w, decoderHidden(w, k.forward, c), k.select, c); // [G, E, V]
   const tokenLogp = tf.sum(tf.mul(logDist, k.target), -1); // [G, E]
   return { tokenLogp, logDist };
 }

@@ -54,8 +54,3 @@ export function emptyRunLog(answerLength: number): RunLog {
   for (let k = 0; k < answerLength; k++) metrics[hMetric(k)] = [];
   return { metrics, status: { state: 'ok' } };
 }
-
-/** Number of completed steps in a log. */
-export function stepsIn(log: RunLog): number {
-  return log.metrics.loss!.length;
-}

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initParams, POLICY_STREAM, REFERENCE_STREAM, type ParamSet } from '../model/params';
 import { comparisonConfig, type Experiment } from './experiment';
 import { chooseLayout } from './layout';
-import { Comparison, type Layout } from './trainer';
+import { Comparison } from './trainer';
+import type { WeightLayout } from '../model/weightLayout';
 
 export interface InitialWeights {
   policy: ParamSet;
@@ -20,7 +21,7 @@ export function seededWeights(e: Experiment): InitialWeights {
   return { policy: initParams(model, e.seed, POLICY_STREAM), reference: initParams(model, e.seed, REFERENCE_STREAM) };
 }
 
-export function createComparison(e: Experiment, weights: InitialWeights = seededWeights(e), layout?: Layout): Comparison {
+export function createComparison(e: Experiment, weights: InitialWeights = seededWeights(e), layout?: WeightLayout): Comparison {
   const config = comparisonConfig(e);
   return new Comparison(config, weights.policy, weights.reference, layout ?? chooseLayout(tf.getBackend(), config.model));
 }

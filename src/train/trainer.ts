@@ -3,18 +3,18 @@
  * optimizer) that start from one policy initialisation, share one frozen
  * reference and one data set, and step side by side.
  *
- * Runs are stacked into groups that step as one graph with a leading run
- * dimension. The layout decides the grouping: 'batched' puts every run of an
- * optimizer kind in one group (fewest ops: best for small models and GPU
- * backends); 'per-run' gives each run its own group, which keeps WASM matmuls
- * on XNNPACK (see layers.ts). The reference log-probs are computed once.
+ * Runs are stacked into groups, one per optimizer kind, that step as one
+ * graph with a leading run dimension; the weight layout (model/weightLayout.ts)
+ * decides how a group's weights sit on the device. The reference log-probs
+ * are computed once.
  *
  * What the metrics need stays on the device per group and step, and flush()
  * computes and reads them in batches, so stepping never waits on a read.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../model/config';
-import type { LinearOptions, Tensor } from '../model/layers';
+import type { Tensor } from '../model/layers';
+import { STACKED, type WeightLayout } from '../model/weightLayout';
 import { flattenWeights, packWeights, unflattenWeights, unpackWeights } from '../model/llama';
 import { optimizerStep, stackRuns, sumSquaresPerRun, unstackRuns, type RunState } from './groups';
 import type { ParamSet } from '../model/params';
@@ -33,15 +33,6 @@ export interface ComparisonConfig {
   scoring: ScoringMode;
   granularity: Granularity;
   runs: Run[];
-}
-
-export interface Layout extends LinearOptions {
-  /**
-   * batched: every run of an optimizer kind in one group, all weights stacked.
-   * per-run: one group per run. hybrid: like batched, but weight matrices are
-   * kept per run so their products stay 2D (XNNPACK on WASM).
-   */
-  grouping: 'batched' | 'per-run' | 'hybrid';
 }
 
 interface Group {
@@ -78,20 +69,21 @@ export class Comparison {
     readonly config: ComparisonConfig,
     readonly policyInit: ParamSet,
     readonly reference: ParamSet,
-    readonly layout: Layout,
+    readonly layout: WeightLayout,
   ) {
     const packed = packPairs(config.data, config.scoring);
     this.scoring = buildScoringConstants(config.model, packed);
     // The frozen reference is scored once, never again.
     const refLogp = tf.tidy(() => {
-      const refW = packWeights([reference]);
-      return tokenLogProbs(refW, this.scoring, config.model, layout).tokenLogp;
+      const refW = packWeights([reference], layout);
+      return tokenLogProbs(refW, this.scoring, config.model).tokenLogp;
     });
     this.objective = buildObjectiveConstants(packed, refLogp, config.granularity);
     refLogp.dispose();
     this.logs = config.runs.map(() => emptyRunLog(packed.N));
     this.adamSteps = config.runs.map(() => 0);
-    const init = flattenWeights(packWeights([policyInit]));
+    // One [1, ...] tensor per internal weight (a RunState), whatever the group's layout.
+    const init = flattenWeights(packWeights([policyInit], STACKED));
     this.buildGroups(config.runs.map(() => ({ weights: init, m: null, v: null })));
     tf.dispose(init);
   }
@@ -118,10 +110,6 @@ export class Comparison {
     }
   }
 
-  private get perRunMatrices(): boolean {
-    return this.layout.grouping === 'hybrid';
-  }
-
   private objectivesOf(runs: number[]): RunObjective[] {
     return runs.map((r) => {
       const run = this.config.runs[r]!;
@@ -135,14 +123,14 @@ export class Comparison {
     const G = g.runs.length;
     const lr = g.runs.map((r) => c.runs[r]!.lr);
     const sgd = g.optimizer === 'sgd';
-    const split = this.perRunMatrices;
+    const layout = this.layout;
     let tokenLogpKept: Tensor | null = null;
     let lossKept: Tensor | null = null;
     const out = tf.tidy(() => {
       let logDist: Tensor | null = null;
       const f = (...ws: Tensor[]) => {
-        const w = unflattenWeights(ws, c.model, G, split);
-        const lp = tokenLogProbs(w, this.scoring, c.model, this.layout);
+        const w = unflattenWeights(ws, c.model, G, layout);
+        const lp = tokenLogProbs(w, this.scoring, c.model);
         const losses = runLosses(lp.tokenLogp, runs, this.objective); // [G]
         // Kept past the gradient's scope: the statistics are computed off the tape, at read time.
         tokenLogpKept = tf.keep(lp.tokenLogp);
@@ -153,9 +141,9 @@ export class Comparison {
       };
       const { grads } = tf.valueAndGrads(f)(g.weights);
       // For SGD the gradients are of sum_r lr_r L_r: divide the norm back.
-      const sumSquares = sumSquaresPerRun(c.model, grads, G, split);
+      const sumSquares = sumSquaresPerRun(c.model, grads, G, layout);
       const gradNorm = sgd ? tf.div(tf.sqrt(sumSquares), tf.tensor1d(lr)) : tf.sqrt(sumSquares); // [G]
-      const next = optimizerStep(c.model, g.optimizer, split, g.weights, grads, g.m, g.v, lr, g.runs.map((r) => this.adamSteps[r]!));
+      const next = optimizerStep(c.model, g.optimizer, layout, g.weights, grads, g.m, g.v, lr, g.runs.map((r) => this.adamSteps[r]!));
       return { weights: next.weights, m: next.m ?? [], v: next.v ?? [], logDist: logDist as unknown as Tensor, gradNorm };
     });
     return {
@@ -239,7 +227,7 @@ export class Comparison {
   async policies(): Promise<ParamSet[]> {
     const out: ParamSet[] = new Array(this.config.runs.length);
     for (const g of this.groups) {
-      const sets = await unpackWeights(unflattenWeights(g.weights, this.config.model, g.runs.length, this.perRunMatrices), this.config.model);
+      const sets = await unpackWeights(unflattenWeights(g.weights, this.config.model, g.runs.length, this.layout), this.config.model);
       g.runs.forEach((r, i) => (out[r] = sets[i]!));
     }
     return out;
@@ -264,9 +252,9 @@ export class Comparison {
     const c = this.config.model;
     for (const g of this.groups) {
       const G = g.runs.length;
-      const w = unstackRuns(c, g.weights, G, this.perRunMatrices);
-      const m = g.m && unstackRuns(c, g.m, G, this.perRunMatrices);
-      const v = g.v && unstackRuns(c, g.v, G, this.perRunMatrices);
+      const w = unstackRuns(c, g.weights, G, this.layout);
+      const m = g.m && unstackRuns(c, g.m, G, this.layout);
+      const v = g.v && unstackRuns(c, g.v, G, this.layout);
       g.runs.forEach((r, i) => (states[r] = { weights: w[i]!, m: m?.[i] ?? null, v: v?.[i] ?? null }));
     }
     this.disposeGroups();
@@ -277,13 +265,11 @@ export class Comparison {
   private buildGroups(states: RunState[]): void {
     const c = this.config.model;
     const byOpt = (opt: OptimizerId) => this.config.runs.flatMap((r, i) => (r.optimizer === opt ? [i] : []));
-    const plan: number[][] = this.layout.grouping === 'per-run'
-      ? this.config.runs.map((_, i) => [i])
-      : (['sgd', 'adam'] as const).map(byOpt).filter((g) => g.length > 0);
+    const plan = (['sgd', 'adam'] as const).map(byOpt).filter((g) => g.length > 0);
     this.groups = plan.map((runs) => {
       const optimizer = this.config.runs[runs[0]!]!.optimizer;
       const members = runs.map((r) => states[r]!);
-      const stack = (pick: (s: RunState) => Tensor[]) => stackRuns(c, members, this.perRunMatrices, pick);
+      const stack = (pick: (s: RunState) => Tensor[]) => stackRuns(c, members, this.layout, pick);
       const zerosOr = (x: Tensor[] | null, s: RunState) => x ?? s.weights.map((w) => tf.zerosLike(w));
       const adam = optimizer === 'adam';
       return {

@@ -70,8 +70,6 @@ export interface Distribution {
 
 /** New values since the previous metrics message, per run. */
 export interface MetricsDelta {
-  /** Index of the first step in this delta. */
-  from: number;
   runs: { metrics: Record<string, number[]>; status: RunStatus }[];
 }
 

@@ -233,7 +233,6 @@ export class Runner {
   private async read(): Promise<void> {
     const cmp = this.cmp!;
     await cmp.flush();
-    const from = Math.min(...this.sent);
     const runs = cmp.logs.map((log, r) => {
       const metrics: Record<string, number[]> = {};
       for (const [name, values] of Object.entries(log.metrics)) metrics[name] = values.slice(this.sent[r]);
@@ -242,7 +241,7 @@ export class Runner {
     });
     const speed = this.measureSpeed(cmp.step);
     const distribution = performance.now() - this.lastDistribution >= DISTRIBUTION_MS ? await this.distribution() : null;
-    this.post({ type: 'tick', generation: this.generation, step: cmp.step, delta: { from, runs }, speed, distribution });
+    this.post({ type: 'tick', generation: this.generation, step: cmp.step, delta: { runs }, speed, distribution });
   }
 
   private measureSpeed(step: number): Speed | null {

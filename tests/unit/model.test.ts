@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS, type LlamaConfig } from '../../src/model/config';
 import { buildForwardConstants, causalBatch, logitsAll, packWeights, unpackWeights } from '../../src/model/llama';
 import { initParams, paramCount, paramSpecs, POLICY_STREAM, REFERENCE_STREAM, type ParamSet } from '../../src/model/params';
+import { PER_RUN_MATRICES, STACKED, type WeightLayout } from '../../src/model/weightLayout';
 import { referenceLogits } from './helpers/reference-llama';
 
 /** Small enough for float64 loops, with 2 heads and 2 layers like the real presets. */
@@ -16,11 +17,11 @@ function randomParams(c: LlamaConfig, seed: number): ParamSet {
   return { ...p, config: c };
 }
 
-function logitsOf(p: ParamSet, sequences: number[][], xnn = false): number[][][] {
+function logitsOf(p: ParamSet, sequences: number[][], layout: WeightLayout = STACKED): number[][][] {
   return tf.tidy(() => {
     const k = buildForwardConstants(p.config, causalBatch(sequences));
-    const w = packWeights([p]);
-    const out = logitsAll(w, k, p.config, { xnn }).arraySync() as number[][][];
+    const w = packWeights([p], layout);
+    const out = logitsAll(w, k, p.config).arraySync() as number[][][];
     k.dispose();
     const T = sequences[0]!.length;
     return sequences.map((_, b) => out[0]!.slice(b * T, (b + 1) * T));
@@ -60,12 +61,20 @@ describe('Llama parameters', () => {
 
   it('packs into fused internal tensors and unpacks back exactly', async () => {
     const p = randomParams(SMALL, 3);
-    const w = packWeights([p, p]);
+    const w = packWeights([p, p], STACKED);
     expect((w.layers[0]!.qkv as tf.Tensor).shape).toEqual([2, 3 * 16, 16]);
     expect((w.layers[0]!.gateUp as tf.Tensor).shape).toEqual([2, 2 * 24, 16]);
     const [back] = await unpackWeights(w, SMALL);
     for (const [name, data] of p.tensors) expect(back!.tensors.get(name), name).toEqual(data);
-    tf.dispose(Object.values(w).flat().flatMap((x) => (x instanceof tf.Tensor ? [x] : Object.values(x))));
+    tf.dispose(w.list);
+    // The per-run layout: a matrix and its transposed twin per run; unpacking ignores the twins.
+    const q = packWeights([randomParams(SMALL, 4), p], PER_RUN_MATRICES);
+    const qkv = q.layers[0]!.qkv as { w: tf.Tensor[]; wt: tf.Tensor[] };
+    expect(qkv.w.map((t) => t.shape)).toEqual([[1, 48, 16], [1, 48, 16]]);
+    expect(qkv.wt.map((t) => t.shape)).toEqual([[1, 16, 48], [1, 16, 48]]);
+    const [, again] = await unpackWeights(q, SMALL);
+    for (const [name, data] of p.tensors) expect(again!.tensors.get(name), name).toEqual(data);
+    tf.dispose(q.list);
   });
 });
 
@@ -73,8 +82,8 @@ describe('Llama forward', () => {
   it('matches a naive float64 implementation of HF LlamaForCausalLM', () => {
     const p = randomParams(SMALL, 7);
     const seqs = [[1, 4, 9, 2, 7, 3], [10, 0, 5, 5, 6, 8]];
-    for (const xnn of [false, true]) {
-      const got = logitsOf(p, seqs, xnn);
+    for (const layout of [STACKED, PER_RUN_MATRICES]) {
+      const got = logitsOf(p, seqs, layout);
       seqs.forEach((s, b) => {
         const want = referenceLogits(p, s);
         want.forEach((row, t) => row.forEach((v, j) => expect(got[b]![t]![j]).toBeCloseTo(v, 4)));
@@ -86,7 +95,7 @@ describe('Llama forward', () => {
     const p = randomParams(SMALL, 1);
     tf.tidy(() => {
       const k = buildForwardConstants(SMALL, causalBatch([[1, 2, 3], [4, 5, 6]]));
-      expect(logitsAll(packWeights([p, p, p]), k, SMALL, { xnn: false }).shape).toEqual([3, 6, SMALL.vocabSize]);
+      expect(logitsAll(packWeights([p, p, p], STACKED), k, SMALL).shape).toEqual([3, 6, SMALL.vocabSize]);
       k.dispose();
     });
   });
@@ -104,7 +113,7 @@ describe('Llama forward', () => {
     const seq = [[3, 1, 4, 1, 5]];
     const stacked = tf.tidy(() => {
       const k = buildForwardConstants(SMALL, causalBatch(seq));
-      const out = logitsAll(packWeights([p1, p2]), k, SMALL, { xnn: false }).arraySync() as number[][][];
+      const out = logitsAll(packWeights([p1, p2], STACKED), k, SMALL).arraySync() as number[][][];
       k.dispose();
       return out;
     });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS, type LlamaConfig } from '../../src/model/config';
 import { packWeights } from '../../src/model/llama';
+import { STACKED } from '../../src/model/weightLayout';
 import { initParams, type ParamSet } from '../../src/model/params';
 import { NOTEBOOK_PAIR, validateData, type PreferencePair, type ScoringMode } from '../../src/train/data';
 import { buildScoringConstants, tokenLogProbs } from '../../src/train/logprobs';
@@ -43,7 +44,7 @@ describe('packed preference pairs', () => {
       expect(packed.T).toBe(14); // the notebook pair: 6 + 4 + 4 rows instead of 2 x 10
       const got = tf.tidy(() => {
         const k = buildScoringConstants(SMALL, packed);
-        const out = tokenLogProbs(packWeights([p]), k, SMALL, { xnn: false }).tokenLogp.dataSync();
+        const out = tokenLogProbs(packWeights([p], STACKED), k, SMALL).tokenLogp.dataSync();
         k.dispose();
         return out;
       });

@@ -72,7 +72,7 @@ describe('lab store', () => {
     loaded();
     const tick = (generation: number, from: number, loss: number[]) => onWorkerEvent({
       type: 'tick', generation, step: from + loss.length, speed: { stepsPerSecond: 10, msPerStep: 100, firstStepMs: 50 }, distribution: null,
-      delta: { from, runs: s().experiment.runs.map(() => ({ metrics: { loss }, status: { state: 'ok' } })) },
+      delta: { runs: s().experiment.runs.map(() => ({ metrics: { loss }, status: { state: 'ok' } })) },
     });
     tick(1, 0, [1, 0.9]);
     tick(1, 2, [0.8]);
@@ -85,7 +85,7 @@ describe('lab store', () => {
     loaded();
     onWorkerEvent({
       type: 'tick', generation: 1, step: 3, speed: null, distribution: null,
-      delta: { from: 0, runs: s().experiment.runs.map((_, i) => ({ metrics: {}, status: i === 2 ? { state: 'diverged', step: 2, reason: 'the loss became NaN at step 3' } : { state: 'ok' } })) },
+      delta: { runs: s().experiment.runs.map((_, i) => ({ metrics: {}, status: i === 2 ? { state: 'diverged', step: 2, reason: 'the loss became NaN at step 3' } : { state: 'ok' } })) },
     });
     expect(s().notices.map((n) => n.text)).toContain('Run 3 stopped: the loss became NaN at step 3.');
   });

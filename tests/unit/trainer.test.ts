@@ -4,7 +4,8 @@ import { parseExperiment, type ExperimentSpec } from '../../src/train/experiment
 import { hMetric, SCALAR_METRICS } from '../../src/train/metrics';
 import { createComparison, seededWeights, trainFor } from '../../src/train/session';
 import { NOTEBOOK_PAIR } from '../../src/train/data';
-import type { Comparison, Layout } from '../../src/train/trainer';
+import type { Comparison } from '../../src/train/trainer';
+import { PER_RUN_MATRICES, STACKED, type WeightLayout } from '../../src/model/weightLayout';
 import { applyRunPatch, type RunPatch } from '../../src/train/run';
 import { logSoftmax, referenceLogits } from './helpers/reference-llama';
 
@@ -15,9 +16,8 @@ function patchRun(cmp: Comparison, run: number, patch: RunPatch): void {
   cmp.updateRun(run, next.run);
 }
 
-const BATCHED: Layout = { grouping: 'batched', xnn: false };
-const PER_RUN: Layout = { grouping: 'per-run', xnn: true };
-const HYBRID: Layout = { grouping: 'hybrid', xnn: true };
+const BATCHED: WeightLayout = STACKED;
+const HYBRID: WeightLayout = PER_RUN_MATRICES;
 
 const tinySpec = (over: Partial<ExperimentSpec> = {}): ExperimentSpec => ({
   model: 'tiny',
@@ -31,7 +31,7 @@ const tinySpec = (over: Partial<ExperimentSpec> = {}): ExperimentSpec => ({
   ...over,
 });
 
-async function train(spec: ExperimentSpec, layout: Layout = BATCHED) {
+async function train(spec: ExperimentSpec, layout: WeightLayout = BATCHED) {
   const e = parseExperiment(spec);
   const cmp = createComparison(e, seededWeights(e), layout);
   await trainFor(cmp, e.steps, { readEvery: 4 });
@@ -85,13 +85,13 @@ describe('comparison trainer', () => {
     expect(c[0]!.metrics.loss).not.toEqual(a[0]!.metrics.loss);
   });
 
-  it('gives the same curves in the batched, per-run and hybrid layouts', async () => {
+  it('gives the same curves in the stacked and per-run-matrices layouts', async () => {
     const a = await train(tinySpec(), BATCHED);
-    for (const layout of [PER_RUN, HYBRID]) {
+    for (const layout of [HYBRID]) {
       const b = await train(tinySpec(), layout);
       a.forEach((log, r) => {
         for (const m of ['loss', 'grad_norm', 'pi_rej', 'h/2'] as const) {
-          log.metrics[m]!.forEach((v, s) => expect(b[r]!.metrics[m]![s], `${layout.grouping} run ${r} ${m} step ${s}`).toBeCloseTo(v, 4));
+          log.metrics[m]!.forEach((v, s) => expect(b[r]!.metrics[m]![s], `${layout.name} run ${r} ${m} step ${s}`).toBeCloseTo(v, 4));
         }
       });
     }
@@ -99,7 +99,7 @@ describe('comparison trainer', () => {
 
   it('leaks no tensors across training steps', async () => {
     const e = parseExperiment(tinySpec({ steps: 50 }));
-    for (const layout of [BATCHED, PER_RUN, HYBRID]) {
+    for (const layout of [BATCHED, HYBRID]) {
       const cmp = createComparison(e, seededWeights(e), layout);
       await trainFor(cmp, 3, { readEvery: 1 });
       const before = tf.memory().numTensors;
@@ -112,7 +112,7 @@ describe('comparison trainer', () => {
   });
 
   it('stops a diverging run with a clear status while the others go on', async () => {
-    for (const layout of [BATCHED, PER_RUN, HYBRID]) {
+    for (const layout of [BATCHED, HYBRID]) {
       const logs = await train(tinySpec({
         steps: 12,
         runs: [{ label: 'absurd', loss: 'ipo', beta: 0.1, lr: 1e6 }, { label: 'fine', loss: 'dpo', beta: 0.1, lr: 0.1 }],
@@ -127,7 +127,7 @@ describe('comparison trainer', () => {
     }
   });
 
-  for (const layout of [BATCHED, HYBRID]) it(`changes a run live without disturbing the others (${layout.grouping})`, async () => {
+  for (const layout of [BATCHED, HYBRID]) it(`changes a run live without disturbing the others (${layout.name})`, async () => {
     const e = parseExperiment(tinySpec({ steps: 8 }));
     const plain = await train(tinySpec({ steps: 8 }), layout);
     const cmp = createComparison(e, seededWeights(e), layout);
@@ -156,12 +156,11 @@ describe('comparison trainer', () => {
     const e = parseExperiment(tinySpec({ steps: 15 }));
     const cmp = createComparison(e, seededWeights(e), HYBRID);
     await trainFor(cmp, 15);
-    const { flatLayout } = await import('../../src/model/stacked');
     const groups = (cmp as unknown as { groups: { runs: number[]; weights: tf.Tensor[] }[] }).groups;
     expect(groups.map((g) => g.runs)).toEqual([[0, 1], [2]]); // SGD runs, Adam run
     let checked = 0;
     for (const g of groups) {
-      const slots = flatLayout(e.model === 'tiny' ? cmp.config.model : cmp.config.model, g.runs.length, true);
+      const slots = HYBRID.slots(cmp.config.model, g.runs.length);
       slots.forEach((s, i) => {
         if (!s.twin) return;
         const w = slots.findIndex((o) => o.entry === s.entry && o.run === s.run && !o.twin);
