@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { installWasmKernels } from '../model/wasmKernels';
+import { registerWasmKernels } from '../model/wasmKernels';
 
 export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
@@ -17,7 +17,7 @@ export async function useNodeBackend(name: NodeBackend): Promise<void> {
   if (name === 'wasm') {
     const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
     setWasmPaths(path.dirname(entry) + path.sep);
-    installWasmKernels();
+    registerWasmKernels();
   }
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend could not start`);
   await tf.ready();

@@ -5,7 +5,12 @@
  * input out of the WASM heap, to then keep a part of it: unstacking a
  * [G, M, D] activation into G runs copied it G times. These versions copy only
  * the requested ranges, straight from a view on the heap. Same results (tests
- * compare them with the CPU backend); registered in place of the stock ones.
+ * compare them with the CPU backend on random shapes).
+ *
+ * tfjs keeps kernels in one global registry, so replacing them is global:
+ * nothing here runs on import. Whoever starts the WASM backend (the worker's
+ * startBackend, the CLI's useNodeBackend) calls registerWasmKernels() first,
+ * in plain sight.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -63,21 +68,27 @@ function sliceInto(backend: WasmBackendLike, x: TensorInfo, begin: number[], siz
   return out;
 }
 
-let installed = false;
+export const REPLACED_WASM_KERNELS = ['Slice', 'Unpack', 'SplitV'] as const;
 
-/** Replaces the wasm backend's Slice, Unpack and SplitV kernels (idempotent). Strings keep the stock kernels. */
-export function installWasmKernels(): void {
-  if (installed) return;
+/** The kernel functions registered by registerWasmKernels, by name (empty until then). */
+export const registeredWasmKernels = new Map<string, tf.KernelFunc>();
+
+/**
+ * Replaces the wasm backend's Slice, Unpack and SplitV kernels in tfjs's
+ * registry (idempotent). String tensors keep the stock kernels.
+ */
+export function registerWasmKernels(): void {
+  if (registeredWasmKernels.size > 0) return;
   const stock = (name: string) => tf.getKernel(name, 'wasm');
   const slice = stock('Slice');
   const unpack = stock('Unpack');
   const splitV = stock('SplitV');
-  if (!slice || !unpack || !splitV) return; // the wasm backend is not loaded
-  installed = true;
-  const replace = (name: string, original: tf.KernelConfig, f: (args: KernelArgs) => TensorInfo | TensorInfo[]) => {
+  if (!slice || !unpack || !splitV) throw new Error('the wasm backend is not loaded: import @tensorflow/tfjs-backend-wasm first');
+  const replace = (name: (typeof REPLACED_WASM_KERNELS)[number], original: tf.KernelConfig, f: (args: KernelArgs) => TensorInfo | TensorInfo[]) => {
     tf.unregisterKernel(name, 'wasm');
-    const kernelFunc = (args: KernelArgs) => (Object.values(args.inputs)[0]!.dtype === 'string' ? original.kernelFunc(args as never) : f(args));
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    const kernelFunc = ((args: KernelArgs) => (Object.values(args.inputs)[0]!.dtype === 'string' ? original.kernelFunc(args as never) : f(args))) as unknown as tf.KernelFunc;
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+    registeredWasmKernels.set(name, kernelFunc);
   };
   replace('Slice', slice, ({ inputs: { x }, attrs, backend }) => {
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.TensorInfo, attrs.begin as number[], attrs.size as number[]);

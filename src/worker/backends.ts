@@ -10,7 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { installWasmKernels } from '../model/wasmKernels';
+import { registerWasmKernels } from '../model/wasmKernels';
 import { BACKEND_LABELS, type BackendChoice, type BackendInfo, type BackendName, type BackendProbe } from './protocol';
 
 // Production mode: no per-op debug checks in the training loop.
@@ -18,7 +18,6 @@ tf.enableProdMode();
 // WASM threads bring nothing for this model on few cores (measured), and the threaded
 // build breaks under a bundler (tfjs#4107): always the single-threaded SIMD build.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-installWasmKernels();
 
 // Every binary ships in the build (no CDN): Vite emits them as assets.
 setWasmPaths({
@@ -90,6 +89,8 @@ function releaseBackend(name: string): void {
 export async function startBackend(name: BackendName): Promise<string | null> {
   try {
     const previous = tf.getBackend();
+    // Our Slice/Unpack/SplitV replace the stock WASM kernels before WASM runs anything (model/wasmKernels.ts).
+    if (name === 'wasm') registerWasmKernels();
     if (!(await tf.setBackend(name))) return `${label(name)} did not start`;
     await tf.ready();
     if (previous && previous !== name) releaseBackend(previous);

@@ -4,12 +4,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copySlice, installWasmKernels } from '../../src/model/wasmKernels';
+import { copySlice, registeredWasmKernels, registerWasmKernels, REPLACED_WASM_KERNELS } from '../../src/model/wasmKernels';
 import { Rng } from '../../src/model/rng';
 
 beforeAll(async () => {
   setWasmPaths(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
-  installWasmKernels();
+  registerWasmKernels();
   await tf.ready();
 });
 
@@ -29,8 +29,11 @@ const rng = new Rng(31);
 const randomTensor = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.round(rng.normal() * 100) / 10), shape);
 
 describe('faster wasm kernels', () => {
-  it('are the ones registered for wasm', () => {
-    expect(tf.getKernel('Slice', 'wasm')!.kernelFunc.toString()).toMatch(/sliceInto|original/);
+  it('are the ones registered for wasm, once registerWasmKernels ran', () => {
+    for (const name of REPLACED_WASM_KERNELS) {
+      expect(registeredWasmKernels.get(name), name).toBeTypeOf('function');
+      expect(tf.getKernel(name, 'wasm')!.kernelFunc, name).toBe(registeredWasmKernels.get(name));
+    }
   });
 
   it('slice like the CPU backend, contiguous or strided, rank 1 to 5', async () => {
@@ -45,15 +48,24 @@ describe('faster wasm kernels', () => {
     }
   });
 
-  it('unstack and split like the CPU backend on every axis', async () => {
-    const shape = [3, 4, 5];
-    const data = randomTensor(shape).dataSync().slice();
-    for (let axis = 0; axis < 3; axis++) {
+  it('unstack and split like the CPU backend on every axis of random shapes', async () => {
+    for (let trial = 0; trial < 24; trial++) {
+      const rank = 1 + (trial % 4);
+      const shape = Array.from({ length: rank }, () => 1 + Math.floor(rng.uniform() * 5));
+      const data = randomTensor(shape).dataSync().slice();
+      const axis = Math.floor(rng.uniform() * rank);
+      const where = JSON.stringify({ shape, axis });
       const [a, b] = await onBoth(() => tf.unstack(tf.tensor(data, shape), axis));
-      expect(b).toEqual(a);
-      const sizes = axis === 2 ? [2, 1, 2] : axis === 1 ? [1, 3] : [2, 1];
+      expect(b, where).toEqual(a);
+      // Random split sizes that add up to the axis length.
+      const sizes: number[] = [];
+      for (let left = shape[axis]!; left > 0; ) {
+        const n = 1 + Math.floor(rng.uniform() * left);
+        sizes.push(n);
+        left -= n;
+      }
       const [c, d] = await onBoth(() => tf.split(tf.tensor(data, shape), sizes, axis));
-      expect(d).toEqual(c);
+      expect(d, `${where} sizes ${sizes}`).toEqual(c);
     }
   });
 
