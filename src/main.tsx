@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { startEmbedApi } from './embed/api';
 import { connectEngine, onExportedWeights, onWorkerEvent } from './state/actions';
 import { bootFromUrl, syncAddressBar } from './state/share';
-import { App } from './ui/App';
+import { Root } from './Root';
 import { saveFile } from './ui/download';
 import { installKeyboard } from './ui/keyboard';
 import { startWorkerEngine } from './worker/client';
@@ -14,7 +14,7 @@ import './ui/styles.css';
 bootFromUrl(window.location.href);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <Root />
   </StrictMode>,
 );
 installKeyboard();

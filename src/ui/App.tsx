@@ -1,5 +1,4 @@
 /** The lab's page: controls on one side, charts and explanations on the other. */
-import { useEffect } from 'react';
 import { Charts, RunLegend } from './Charts';
 import { DataEditor } from './DataEditor';
 import { Explain } from './Explain';
@@ -11,19 +10,10 @@ import { RunTable } from './RunTable';
 import { Settings } from './Settings';
 import { Squeeze } from './Squeeze';
 import { Transport } from './Transport';
-import { useLab } from './useLab';
-import { EmbedApp } from '../embed/EmbedApp';
 import { ExportPanel } from './ExportPanel';
 import { SharePanel } from './SharePanel';
-import { useEffectiveTheme } from './theme';
 
 export function App() {
-  const theme = useEffectiveTheme(useLab((s) => s.view.theme));
-  const embed = useLab((s) => s.embed.on);
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
-  if (embed) return <EmbedApp />;
   return (
     <div className="app">
       <Header>
