@@ -30,20 +30,24 @@ const WARMUP = 2;
 const TIMED = 4;
 const MAX_MS = 6000;
 
-/** Steps per second of `experiment` on the active backend (a short run from its initial weights). */
-export async function measureSpeed(experiment: Experiment): Promise<number> {
+/**
+ * Steps per second of `experiment` on the active backend (a short run from its
+ * initial weights): TIMED steps after WARMUP, or as many as fit in MAX_MS.
+ * `now` is the clock (tests pass their own).
+ */
+export async function measureSpeed(experiment: Experiment, now: () => number = () => performance.now()): Promise<number> {
   const cmp = createComparison({ ...experiment, steps: WARMUP + TIMED }, seededWeights(experiment));
   try {
     for (let i = 0; i < WARMUP; i++) cmp.trainStep();
     await cmp.flush(); // the first steps compile shaders / warm up WASM
-    const t0 = performance.now();
+    const t0 = now();
     let steps = 0;
-    while (steps < TIMED && performance.now() - t0 < MAX_MS) {
+    while (steps < TIMED && now() - t0 < MAX_MS) {
       cmp.trainStep();
       await cmp.flush(); // waits for the GPU
       steps++;
     }
-    return (1000 * steps) / (performance.now() - t0);
+    return (1000 * steps) / (now() - t0);
   } finally {
     cmp.dispose();
   }

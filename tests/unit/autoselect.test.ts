@@ -18,9 +18,20 @@ describe("'auto' backend selection", () => {
     expect(decide({ webgpu: Number.NaN })).toEqual({ pick: 'wasm', reason: 'no backend could be measured: using WASM' });
   });
 
-  it('measures a real speed on the active backend (CPU here)', async () => {
-    const sps = await measureSpeed(parseExperiment({ model: 'tiny', steps: 100, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }] }));
-    expect(sps).toBeGreaterThan(1);
-    expect(sps).toBeLessThan(10_000);
+  // A clock that moves `tick` ms each time it is read: the measurement is then exact arithmetic.
+  const clock = (tick: number) => {
+    let t = 0;
+    return () => (t += tick);
+  };
+  const e = parseExperiment({ model: 'tiny', steps: 100, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }] });
+
+  it('times 4 steps after the warm-up, really training them on the active backend (CPU here)', async () => {
+    // Reads: t0 = 100, one per step (200..500), the end (600): 4 steps in 500 ms.
+    expect(await measureSpeed(e, clock(100))).toBe(8);
+  });
+
+  it('stops timing a slow backend after 6 s', async () => {
+    // t0 = 4000; step 1 starts at 8000 (4 s in); at 12000 (8 s in) it stops; end 16000: 1 step in 12 s.
+    expect(await measureSpeed(e, clock(4000))).toBeCloseTo(1 / 12, 10);
   });
 });
