@@ -7,11 +7,11 @@ export default defineConfig({
     environment: 'node',
     reporters: ['default', new SummaryReporter('unit')],
     setupFiles: ['tests/unit/setup.ts'],
-    // The notebook-preset tests train a 1.3M-parameter model on the pure-JS CPU backend.
-    testTimeout: 600_000,
+    // Outcome tests train the tiny model on the pure-JS CPU backend; the notebook replay, the notebook model on WASM.
+    testTimeout: 300_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Two workers even on a 2-core machine: the slow notebook files are balanced to run side by side.
+    // Two workers even on a 2-core machine: the slowest files run side by side.
     maxWorkers: 2,
   },
 });

@@ -10,7 +10,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // One browser at a time: timing assertions (long tasks) need the machine to themselves.
-    fileParallelism: false,
+    // No test times anything (npm run bench does), so files run side by side, one browser each.
+    maxWorkers: 2,
   },
 });

@@ -11,7 +11,14 @@ export interface Preset {
   section: string;
   title: string;
   lookFor: string;
+  /** The notebook's run set, on the notebook's model. */
   spec: ExperimentSpec;
+  /**
+   * The same story on the tiny model (58x fewer parameters). Its gradients are
+   * smaller, so its learning rates are 10-30x larger and it takes more steps
+   * to tell the story: measured, and checked by tests/unit/outcomes.test.ts.
+   */
+  tiny: ExperimentSpec;
 }
 
 /** No label: a preset's runs are named after their settings (runName), so the name follows any edit. */
@@ -36,6 +43,7 @@ export const PRESETS: Preset[] = [
       'while sigmoid(βh) climbs towards 1 and the loss towards 0: with a deterministic preference, ' +
       'DPO\'s optimum pushes π(rejected) to 0 whatever β is. Raise the steps to 1000 to see it pass 1e-20.',
     spec: { ...base, data: [...base.data], runs: [run('dpo', 0.1, 0.1)] },
+    tiny: { ...base, model: 'tiny', steps: 300, data: [...base.data], runs: [run('dpo', 0.1, 0.1)] },
   },
   {
     id: 'beta-sweep',
@@ -50,6 +58,10 @@ export const PRESETS: Preset[] = [
       data: [...base.data],
       runs: [run('ipo', 0.1, 1e-4), run('ipo', 0.5, 1e-4), run('ipo', 1.0, 1e-4), run('dpo', 0.1, 1e-2), run('dpo', 0.5, 1e-2)],
     },
+    tiny: {
+      ...base, model: 'tiny', steps: 150, data: [...base.data],
+      runs: [run('ipo', 0.1, 3e-3), run('ipo', 0.5, 3e-3), run('ipo', 1.0, 3e-3), run('dpo', 0.1, 0.1), run('dpo', 0.5, 0.1)],
+    },
   },
   {
     id: 'lr-sweep',
@@ -63,6 +75,10 @@ export const PRESETS: Preset[] = [
       ...base,
       data: [...base.data],
       runs: [run('ipo', 0.5, 1e-2), run('ipo', 0.5, 1e-3), run('dpo', 0.5, 1e-3), run('ipo', 0.5, 1e-3, 'adam')],
+    },
+    tiny: {
+      ...base, model: 'tiny', steps: 150, data: [...base.data],
+      runs: [run('ipo', 0.5, 0.1), run('ipo', 0.5, 1e-2), run('dpo', 0.5, 1e-2), run('ipo', 0.5, 1e-3, 'adam')],
     },
   },
 ];
