@@ -23,7 +23,7 @@ import { DEFAULT_LOSS_PARAMS, MAX_RUNS, type LossId, type LossParams, type Optim
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
 import { emptyRunLog, hMetric, type RunLog, type ScalarMetric } from './metrics';
 import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
-import { packPairs } from './packing';
+import { packPairs, type ForwardOptions } from './packing';
 
 
 export interface RunConfig {
@@ -41,6 +41,8 @@ export interface ComparisonConfig {
   scoring: ScoringMode;
   granularity: Granularity;
   runs: RunConfig[];
+  /** The notebook's forward (packing.ts NOTEBOOK_FORWARD) instead of the standard one; absent = standard. */
+  forward?: ForwardOptions;
 }
 
 export interface Layout extends LinearOptions {
@@ -90,7 +92,7 @@ export class Comparison {
   ) {
     const problems = validateConfig(config);
     if (problems.length > 0) throw new Error(problems.join('; '));
-    const packed = packPairs(config.data, config.scoring);
+    const packed = packPairs(config.data, config.scoring, config.forward);
     this.scoring = buildScoringConstants(config.model, packed);
     // The frozen reference is scored once, never again.
     const refLogp = tf.tidy(() => {
