@@ -45,9 +45,9 @@ export interface ForwardOptions {
   rejectedInput: 'rejected' | 'chosen';
 }
 
-export const STANDARD_FORWARD: ForwardOptions = { attention: 'causal', rejectedInput: 'rejected' };
+export const STANDARD_FORWARD: Readonly<ForwardOptions> = Object.freeze({ attention: 'causal', rejectedInput: 'rejected' });
 /** The MA-RLHF notebook's forward, for replaying its printed numbers (SPEC 1b). */
-export const NOTEBOOK_FORWARD: ForwardOptions = { attention: 'answer-only', rejectedInput: 'chosen' };
+export const NOTEBOOK_FORWARD: Readonly<ForwardOptions> = Object.freeze({ attention: 'answer-only', rejectedInput: 'chosen' });
 
 export function packPairs(pairs: PreferencePair[], scoring: ScoringMode, options: ForwardOptions = STANDARD_FORWARD): PackedPairs {
   const answerOnly = options.attention === 'answer-only';
