@@ -8,6 +8,9 @@
  * prompt. This is exactly the two causal sequences prompt+chosen and
  * prompt+rejected, with the shared prompt computed once (14 rows instead of
  * 20 for the notebook pair). Pure TS.
+ *
+ * ForwardOptions reproduce the notebook's own forward (SPEC 1b) when asked;
+ * the defaults are the standard forward above.
  */
 import type { RowBatch } from '../model/llama';
 import type { PreferencePair, ScoringMode } from './data';
@@ -26,17 +29,43 @@ export interface PackedPairs {
   lastRejected: Float32Array; // [P, N]
 }
 
-export function packPairs(pairs: PreferencePair[], scoring: ScoringMode): PackedPairs {
+export interface ForwardOptions {
+  /**
+   * causal: answer rows see the prompt and earlier rows of their own answer.
+   * answer-only: the notebook passes the answer mask as attention_mask, so
+   * answer rows see only earlier rows of their own answer (not the prompt),
+   * and prompt rows only themselves. RoPE positions are unchanged.
+   */
+  attention: 'causal' | 'answer-only';
+  /**
+   * rejected: the rejected answer is scored in its own sequence.
+   * chosen: the notebook's x_rejected quirk: the rejected answer's tokens are
+   * scored on the rows of the chosen sequence (same rows, other targets).
+   */
+  rejectedInput: 'rejected' | 'chosen';
+}
+
+export const STANDARD_FORWARD: Readonly<ForwardOptions> = Object.freeze({ attention: 'causal', rejectedInput: 'rejected' });
+/** The MA-RLHF notebook's forward, for replaying its printed numbers (SPEC 1b). */
+export const NOTEBOOK_FORWARD: Readonly<ForwardOptions> = Object.freeze({ attention: 'answer-only', rejectedInput: 'chosen' });
+
+export function packPairs(pairs: PreferencePair[], scoring: ScoringMode, options: ForwardOptions = STANDARD_FORWARD): PackedPairs {
+  const answerOnly = options.attention === 'answer-only';
+  // With the quirk there is no rejected sequence: its rows are not packed at all.
+  const onChosen = options.rejectedInput === 'chosen';
+  const bad = onChosen ? pairs.findIndex((p) => p.rejected.length > p.chosen.length) : -1;
+  if (bad >= 0) throw new Error(`pair ${bad + 1}: scoring the rejected answer on the chosen sequence needs it no longer than the chosen answer`);
   const P = pairs.length;
   const N = Math.max(...pairs.flatMap((p) => [p.chosen.length, p.rejected.length]));
-  const T = Math.max(...pairs.map((p) => p.prompt.length + p.chosen.length + p.rejected.length));
+  const T = Math.max(...pairs.map((p) => p.prompt.length + p.chosen.length + (onChosen ? 0 : p.rejected.length)));
   const tokens: number[][] = [];
   const positions: number[][] = [];
   const segment: Int8Array[] = []; // 0 prompt, 1 chosen, 2 rejected, -1 padding
   for (const p of pairs) {
     const Lp = p.prompt.length;
-    const rowTokens = [...p.prompt, ...p.chosen, ...p.rejected];
-    const pos = [...p.prompt.map((_, i) => i), ...p.chosen.map((_, k) => Lp + k), ...p.rejected.map((_, k) => Lp + k)];
+    const rejectedRows = onChosen ? [] : p.rejected;
+    const rowTokens = [...p.prompt, ...p.chosen, ...rejectedRows];
+    const pos = [...p.prompt.map((_, i) => i), ...p.chosen.map((_, k) => Lp + k), ...rejectedRows.map((_, k) => Lp + k)];
     const seg = new Int8Array(T).fill(-1);
     seg.fill(0, 0, Lp).fill(1, Lp, Lp + p.chosen.length).fill(2, Lp + p.chosen.length, rowTokens.length);
     while (rowTokens.length < T) {
@@ -52,6 +81,7 @@ export function packPairs(pairs: PreferencePair[], scoring: ScoringMode): Packed
     const sj = segment[b]![j]!;
     if (si === -1 || sj === -1) return i === j; // padding sees only itself and is never seen
     if (j > i) return false;
+    if (answerOnly) return si === 0 ? i === j : sj === si; // attention_mask = answer mask
     return sj === 0 || sj === si; // the prompt, or earlier rows of the same answer
   };
 
@@ -64,7 +94,8 @@ export function packPairs(pairs: PreferencePair[], scoring: ScoringMode): Packed
   const lastRejected = new Float32Array(P * N);
   pairs.forEach((p, b) => {
     const Lp = p.prompt.length;
-    ([[p.chosen, Lp, validChosen, lastChosen], [p.rejected, Lp + p.chosen.length, validRejected, lastRejected]] as const).forEach(
+    const rejectedStart = onChosen ? Lp : Lp + p.chosen.length; // the quirk: the chosen rows
+    ([[p.chosen, Lp, validChosen, lastChosen], [p.rejected, rejectedStart, validRejected, lastRejected]] as const).forEach(
       ([answer, start, valid, last], branch) => {
         answer.forEach((tok, k) => {
           const e = (branch * P + b) * N + k;

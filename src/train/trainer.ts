@@ -23,7 +23,7 @@ import type { OptimizerId } from './catalog';
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
 import { emptyRunLog, hMetric, type RunLog, type ScalarMetric } from './metrics';
 import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
-import { packPairs } from './packing';
+import { packPairs, type ForwardOptions } from './packing';
 import { lossParamsOf, type Run } from './run';
 
 /** What a comparison trains: validated where it entered (experiment.ts, run.ts); the trainer trusts it. */
@@ -33,6 +33,8 @@ export interface ComparisonConfig {
   scoring: ScoringMode;
   granularity: Granularity;
   runs: Run[];
+  /** The notebook's forward (packing.ts NOTEBOOK_FORWARD) instead of the standard one; absent = standard. */
+  forward?: ForwardOptions;
 }
 
 interface Group {
@@ -71,7 +73,7 @@ export class Comparison {
     readonly reference: ParamSet,
     readonly layout: WeightLayout,
   ) {
-    const packed = packPairs(config.data, config.scoring);
+    const packed = packPairs(config.data, config.scoring, config.forward);
     this.scoring = buildScoringConstants(config.model, packed);
     // The frozen reference is scored once, never again.
     const refLogp = tf.tidy(() => {

@@ -6,7 +6,7 @@ import { STACKED } from '../../src/model/weightLayout';
 import { initParams, type ParamSet } from '../../src/model/params';
 import { NOTEBOOK_PAIR, validateData, type PreferencePair, type ScoringMode } from '../../src/train/data';
 import { buildScoringConstants, tokenLogProbs } from '../../src/train/logprobs';
-import { packPairs } from '../../src/train/packing';
+import { NOTEBOOK_FORWARD, packPairs, STANDARD_FORWARD } from '../../src/train/packing';
 import { logSoftmax, referenceLogits } from './helpers/reference-llama';
 
 const SMALL: LlamaConfig = { ...MODEL_PRESETS.tiny, hiddenSize: 16, intermediateSize: 24, initStd: 0.3 };
@@ -73,5 +73,70 @@ describe('packed preference pairs', () => {
     expect(validateData([{ prompt: [1], chosen: [2, 3], rejected: [3] }], 32, 'sequence')).toEqual([]);
     expect(validateData([{ prompt: [1], chosen: [2], rejected: [2] }], 32, 'sequence')[0]).toMatch(/identical/);
     expect(validateData([{ prompt: [], chosen: [2], rejected: [3] }], 32, 'sequence')[0]).toMatch(/prompt needs at least 1/);
+  });
+});
+
+describe('the notebook forward (SPEC 1b): answer-only attention and the x_rejected quirk', () => {
+  const pairs: PreferencePair[] = [NOTEBOOK_PAIR, { prompt: [1, 2], chosen: [3, 4, 5], rejected: [6, 7] }];
+
+  it('defaults to the standard forward (STANDARD_FORWARD), unchanged', () => {
+    for (const scoring of ['same-position', 'next-token'] as const) {
+      const a = packPairs(pairs, scoring);
+      const b = packPairs(pairs, scoring, STANDARD_FORWARD);
+      const { batch: ba, ...ra } = a;
+      const { batch: bb, ...rb } = b;
+      expect(rb).toEqual(ra);
+      expect(bb.tokens).toEqual(ba.tokens);
+      expect(bb.positions).toEqual(ba.positions);
+      for (let i = 0; i < a.T; i++) for (let j = 0; j < a.T; j++) expect(bb.attends(0, i, j)).toBe(ba.attends(0, i, j));
+    }
+  });
+
+  it('packs only prompt + chosen; answer rows see their own answer, prompt rows themselves', () => {
+    const packed = packPairs([NOTEBOOK_PAIR], 'same-position', NOTEBOOK_FORWARD);
+    expect(packed.T).toBe(10); // the chosen sequence alone: the rejected one is never run
+    expect(packed.batch.positions[0]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // RoPE positions unchanged
+    const seen = (i: number) => Array.from({ length: 10 }, (_, j) => j).filter((j) => packed.batch.attends(0, i, j));
+    expect(seen(8)).toEqual([6, 7, 8]);
+    expect(seen(3)).toEqual([3]);
+    // same-position: rejected entry k takes the chosen row 6 + k, and targets the rejected token
+    expect([...packed.selectRow]).toEqual([6, 7, 8, 9, 6, 7, 8, 9]);
+    expect([...packed.target]).toEqual([...NOTEBOOK_PAIR.chosen, ...NOTEBOOK_PAIR.rejected]);
+  });
+
+  const answerOnly = { attention: 'answer-only', rejectedInput: 'rejected' } as const;
+  for (const options of [NOTEBOOK_FORWARD, answerOnly]) {
+    for (const scoring of ['same-position', 'next-token'] as const) {
+      it(`scores each answer alone at its own positions, the rejected one on ${options.rejectedInput} rows (${scoring})`, () => {
+        const p = params(5);
+        const packed = packPairs(pairs, scoring, options);
+        const got = tf.tidy(() => {
+          const k = buildScoringConstants(SMALL, packed);
+          const out = tokenLogProbs(packWeights([p], STACKED), k, SMALL).tokenLogp.dataSync();
+          k.dispose();
+          return out;
+        });
+        pairs.forEach((pair, b) => {
+          const Lp = pair.prompt.length;
+          // What the notebook's attention_mask leaves: an answer as its own causal sequence.
+          const alone = (answer: number[]) => referenceLogits(p, answer, answer.map((_, k) => Lp + k)).map(logSoftmax);
+          const lastPrompt = logSoftmax(referenceLogits(p, [pair.prompt[Lp - 1]!], [Lp - 1])[0]!); // sees only itself
+          const rowsOf = (answer: number[]) => {
+            const lp = alone(answer);
+            return (k: number) => (scoring === 'same-position' ? lp[k]! : k === 0 ? lastPrompt : lp[k - 1]!);
+          };
+          const chosenRow = rowsOf(pair.chosen);
+          const rejectedRow = options.rejectedInput === 'chosen' ? chosenRow : rowsOf(pair.rejected);
+          pair.chosen.forEach((tok, k) => expect(got[(0 * 2 + b) * packed.N + k]).toBeCloseTo(chosenRow(k)[tok]!, 4));
+          pair.rejected.forEach((tok, k) => expect(got[(1 * 2 + b) * packed.N + k]).toBeCloseTo(rejectedRow(k)[tok]!, 4));
+        });
+      });
+    }
+  }
+
+  it('needs a rejected answer no longer than the chosen one to score it on the chosen rows', () => {
+    const long = { prompt: [1], chosen: [2], rejected: [3, 4] };
+    expect(() => packPairs([NOTEBOOK_PAIR, long], 'same-position', NOTEBOOK_FORWARD)).toThrow(/pair 2: .*no longer than the chosen/);
+    expect(() => packPairs([long], 'same-position', answerOnly)).not.toThrow();
   });
 });
