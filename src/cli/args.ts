@@ -20,6 +20,8 @@ export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url
   --run <i>.<key>=<value>    change one setting of run i (1..${LIMITS.runs.max}); repeatable. Keys: ${runKeys}.
                              beta ${describeRange(LIMITS.beta)}, lr ${describeRange(LIMITS.lr)}, labelSmoothing ${describeRange(LIMITS.labelSmoothing)},
                              dpopLambda ${describeRange(LIMITS.dpopLambda)}, simpoGamma ${describeRange(LIMITS.simpoGamma)}
+  --notebook-exact           replay the MA-RLHF notebook exactly: PyTorch's initial weights for the seed,
+                             its answer-only attention and x_rejected quirk, same-position scoring, token level
   --backend ${NODE_BACKENDS.join('|').padEnd(17)}tfjs backend (default: wasm)
   --policy-weights <file>    initial policy weights (.safetensors, HF Llama names)
   --ref-weights <file>       reference weights (.safetensors)
@@ -41,6 +43,7 @@ export interface CliArgs {
   json?: string;
   /** --run edits, in order: run index (0-based) and a one-key patch. */
   runEdits: { run: number; key: string; value: string }[];
+  notebookExact: boolean;
   help: boolean;
 }
 
@@ -71,13 +74,17 @@ export function parseCliArgs(argv: string[]): CliArgs {
       'export-init': { type: 'string' },
       json: { type: 'string' },
       run: { type: 'string', multiple: true },
+      'notebook-exact': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got "${v}"`);
-    return Number(v);
+    const n = Number(v);
+    // Above 2^53 a double cannot hold every whole number: compare as bigint so 2^64 itself is refused.
+    if (name === 'seed' && BigInt(v) >= 1n << 64n) throw new Error(`--seed must be in 0..2^64 - 1 (what torch.manual_seed takes), got ${v}`);
+    return n;
   };
   if (!NODE_BACKENDS.includes(values.backend as NodeBackend)) {
     throw new Error(`--backend must be one of ${NODE_BACKENDS.join(', ')} (in Node), got "${values.backend}"`);
@@ -95,6 +102,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     exportInit: values['export-init'],
     json: values.json,
     runEdits: (values.run ?? []).map(parseRunEdit),
+    notebookExact: values['notebook-exact'] ?? false,
     help: values.help ?? false,
   };
 }

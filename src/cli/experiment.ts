@@ -47,6 +47,7 @@ export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = (
   if (args.model !== undefined) spec.model = args.model as ExperimentSpec['model'];
   if (args.steps !== undefined) spec.steps = args.steps;
   if (args.seed !== undefined) spec.seed = args.seed;
+  if (args.notebookExact) Object.assign(spec, { notebookExact: true, scoring: 'same-position', granularity: 'token' });
   const e = parseExperiment(spec);
   for (const { run, key, value } of args.runEdits) {
     const current = e.runs[run];
@@ -82,7 +83,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const e = resolveExperiment(args, (msg) => console.error(`warning: ${msg}`));
+  const warn = (msg: string) => console.error(`warning: ${msg}`);
+  let e = resolveExperiment(args, warn);
+  if (e.notebookExact && (args.policyWeights || args.refWeights)) {
+    // The notebook's weights come from its seed; a weights file replaces them, so this is no exact replay any more.
+    warn('imported weights replace the notebook\'s initial weights: replaying the notebook exactly is off (its attention and x_rejected quirk too)');
+    e = { ...e, notebookExact: false };
+  }
   const weights = loadWeights(args, e);
   if (args.exportInit) {
     mkdirSync(args.exportInit, { recursive: true });

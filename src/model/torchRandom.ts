@@ -32,7 +32,7 @@ export type TorchSeed = number | bigint;
 
 /** The low 32 bits of a seed 0..2^64-1, as torch.manual_seed keeps them. */
 export function seedLow32(seed: TorchSeed): number {
-  const big = typeof seed === 'bigint' ? seed : Number.isSafeInteger(seed) ? BigInt(seed) : -1n;
+  const big = typeof seed === 'bigint' ? seed : Number.isInteger(seed) ? BigInt(seed) : -1n; // any whole double is exact as a bigint
   if (big < 0n || big >= 1n << 64n) throw new Error(`torch seed must be an integer in 0..2^64-1, got ${seed}`);
   return Number(big & 0xffffffffn);
 }

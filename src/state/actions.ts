@@ -91,9 +91,30 @@ export function applyPreset(id: string): void {
 
 type Settings = Pick<Experiment, 'model' | 'seed' | 'steps' | 'scoring' | 'granularity'>;
 
+/**
+ * Turns the notebook's exact replay on (with the scoring and granularity it needs) or off.
+ * Imported weights are dropped: the replay's weights come from the seed.
+ */
+export function setNotebookExact(on: boolean): string[] {
+  const { experiment, presetId } = get();
+  const next = on ? { ...experiment, notebookExact: true, scoring: 'same-position', granularity: 'token' } : { ...experiment, notebookExact: false };
+  const r = ExperimentSchema.safeParse(next);
+  if (!r.success) return describeIssues(r.error);
+  const restarted = get().training.step > 0;
+  set({ experiment: r.data, presetId: on ? presetId : null });
+  reload(on ? { policy: null, reference: null } : {});
+  if (restarted) notify('info', 'The experiment changed, so training restarted from step 0.');
+  return [];
+}
+
 /** Changes one global setting; the step count applies live, the others restart. */
 export function setSetting<K extends keyof Settings>(key: K, value: Settings[K]): string[] {
   const { experiment, presetId } = get();
+  if ((key === 'scoring' || key === 'granularity') && experiment.notebookExact && value !== experiment[key]) {
+    const problems = setExperiment({ ...experiment, [key]: value, notebookExact: false }, null);
+    if (problems.length === 0) notify('info', `Replaying the notebook exactly is now off: it needs the notebook's ${key}.`);
+    return problems;
+  }
   if (key !== 'steps') return setExperiment({ ...experiment, [key]: value }, null);
   const r = ExperimentSchema.safeParse({ ...experiment, steps: value });
   if (!r.success) return describeIssues(r.error);
@@ -182,6 +203,10 @@ export function chooseBackend(choice: BackendChoice): void {
 
 /** Imports safetensors weights for the policy init or the reference; the worker validates and restarts. */
 export function importWeights(role: WeightsRole, bytes: ArrayBuffer): void {
+  if (get().experiment.notebookExact) {
+    set((s) => ({ experiment: { ...s.experiment, notebookExact: false }, presetId: null }));
+    notify('info', 'Imported weights replace the notebook\'s: replaying the notebook exactly is now off.');
+  }
   reload({ [role]: bytes });
 }
 

@@ -67,6 +67,8 @@ export const FIELDS: Field<unknown>[] = [
   field({ key: 'sd', name: 'seed', schema: E.seed.unwrap(), get: (s) => s.experiment.seed, set: (s, v) => void (s.experiment.seed = v) }),
   field({ key: 'st', name: 'steps', schema: E.steps.unwrap(), get: (s) => s.experiment.steps, set: (s, v) => void (s.experiment.steps = v) }),
   field({ key: 'sc', name: 'scoring', schema: E.scoring.unwrap(), get: (s) => s.experiment.scoring, set: (s, v) => void (s.experiment.scoring = v) }),
+  // Added after version 1 shipped: links without it keep their meaning (the lab's own initialisation).
+  field({ key: 'nx', name: 'replay the notebook exactly', schema: z.boolean(), get: (s) => s.experiment.notebookExact, set: (s, v) => void (s.experiment.notebookExact = v) }),
   field({ key: 'g', name: 'granularity', schema: E.granularity.unwrap(), get: (s) => s.experiment.granularity, set: (s, v) => void (s.experiment.granularity = v) }),
   field({
     key: 'd', name: 'data',
@@ -232,7 +234,8 @@ function reconcile(state: LinkState, notices: string[]): LinkState {
   if (state.presetId) {
     // A preset id labels only the exact experiment it names.
     const preset = findPreset(state.presetId);
-    if (!preset || !same(ExperimentSchema.parse(preset.spec), state.experiment)) state.presetId = null;
+    // The exact replay is a way of running a preset, not another experiment.
+    if (!preset || !same({ ...ExperimentSchema.parse(preset.spec), notebookExact: state.experiment.notebookExact }, state.experiment)) state.presetId = null;
   }
   return state;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
 import { NOTEBOOK_PAIR, validateData } from './data';
 import { LIMITS } from './limits';
+import { NOTEBOOK_FORWARD } from './packing';
 import { describeIssues, numberIn, RunSchema, type Run } from './run';
 import type { ComparisonConfig } from './trainer';
 
@@ -29,12 +30,25 @@ export const ExperimentSchema = z
     steps: numberIn(LIMITS.steps, 'steps').default(100),
     scoring: z.enum(['next-token', 'same-position']).default('same-position'),
     granularity: z.enum(['token', 'sequence']).default('token'),
+    /**
+     * Replay the MA-RLHF notebook exactly (SPEC 1b): PyTorch's initial weights for this seed (reference
+     * = 1st LlamaForCausalLM build, policy = 4th), answer-only attention, the x_rejected quirk. Needs
+     * the notebook's scoring and granularity.
+     */
+    notebookExact: z.boolean().default(false),
     data: z.array(PairSchema).min(LIMITS.pairs.min).max(LIMITS.pairs.max).default([NOTEBOOK_PAIR]),
     runs: z.array(RunSchema).min(LIMITS.runs.min).max(LIMITS.runs.max),
   })
   // What needs several fields at once: tokens inside this model's vocabulary, equal lengths at token level.
   .superRefine((e, ctx) => {
     for (const message of validateData(e.data, MODEL_PRESETS[e.model].vocabSize, e.granularity)) ctx.addIssue({ code: 'custom', path: ['data'], message });
+    if (!e.notebookExact) return;
+    const needs = 'replaying the notebook exactly needs its same-position scoring and token-level losses';
+    if (e.scoring !== 'same-position' || e.granularity !== 'token') ctx.addIssue({ code: 'custom', path: ['notebookExact'], message: needs });
+    e.data.forEach((p, i) => {
+      // The x_rejected quirk scores the rejected answer on the chosen sequence's rows.
+      if (p.rejected.length > p.chosen.length) ctx.addIssue({ code: 'custom', path: ['data', i], message: `pair ${i + 1}: the notebook's forward scores the rejected answer on the chosen one's rows, so it cannot be longer` });
+    });
   });
 
 export type ExperimentSpec = z.input<typeof ExperimentSchema>;
@@ -50,5 +64,8 @@ export function parseExperiment(input: unknown): Experiment {
 
 /** The trainer's view of an experiment: the model's configuration instead of its name. */
 export function comparisonConfig(e: Experiment): ComparisonConfig {
-  return { model: MODEL_PRESETS[e.model], data: e.data, scoring: e.scoring, granularity: e.granularity, runs: e.runs.map((r): Run => ({ ...r })) };
+  return {
+    model: MODEL_PRESETS[e.model], data: e.data, scoring: e.scoring, granularity: e.granularity, runs: e.runs.map((r): Run => ({ ...r })),
+    ...(e.notebookExact && { forward: NOTEBOOK_FORWARD }),
+  };
 }

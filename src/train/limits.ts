@@ -9,6 +9,8 @@ import { MODEL_PRESETS } from '../model/config';
 export interface Range {
   min: number;
   max: number;
+  /** How to write the maximum when the number itself reads badly (2^64 - 1). */
+  maxText?: string;
   minOpen?: boolean;
   maxOpen?: boolean;
   integer?: boolean;
@@ -21,8 +23,11 @@ export const LIMITS = {
   /** Runs in one comparison (each is a full model copy on the device). */
   runs: { min: 1, max: 8, integer: true },
   steps: { min: 1, max: 10_000, integer: true },
-  /** Initialisation seed (the lab's own generator takes any 32-bit value). */
-  seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+  /**
+   * Initialisation seed: what torch.manual_seed takes (a whole number below 2^64). Both generators,
+   * the lab's own and PyTorch's MT19937, use its low 32 bits.
+   */
+  seed: { min: 0, max: 2 ** 64, maxOpen: true, maxText: '2^64 - 1', integer: true },
   pairs: { min: 1, max: 8, integer: true },
   promptLength: { min: 1, max: 32, integer: true },
   answerLength: { min: 1, max: 16, integer: true },
@@ -50,6 +55,6 @@ const num = (v: number) => (Math.abs(v) >= 1e5 ? v.toExponential().replace('e+',
 
 /** "1..10000" for whole numbers, "(0, 10000]" for real intervals. */
 export function describeRange(r: Range): string {
-  if (r.integer) return `${r.min}..${r.max}`;
+  if (r.integer) return `${r.min}..${r.maxText ?? (r.maxOpen ? r.max - 1 : r.max)}`;
   return `${r.minOpen ? '(' : '['}${num(r.min)}, ${num(r.max)}${r.maxOpen ? ')' : ']'}`;
 }

@@ -10,11 +10,12 @@ import { describeRange, LIMITS, type Range } from './limits';
 
 /** A zod number that enforces one range of the catalogue, with the range in its message. */
 export function numberIn(r: Range, what: string): z.ZodNumber {
-  let s = r.integer ? z.number().int(`${what} must be a whole number`) : z.number();
   const msg = `${what} must be in ${describeRange(r)}`;
+  let s = z.number();
   s = r.minOpen ? s.gt(r.min, msg) : s.gte(r.min, msg);
   s = r.maxOpen ? s.lt(r.max, msg) : s.lte(r.max, msg);
-  return s;
+  // Not .int(): zod 4's int() also refuses whole numbers above 2^53, and a torch seed may be one.
+  return r.integer ? s.refine(Number.isInteger, `${what} must be a whole number`) : s;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initParams, POLICY_STREAM, REFERENCE_STREAM, type ParamSet } from '../model/params';
+import { torchInitBuilds } from '../model/torchInit';
 import { comparisonConfig, type Experiment } from './experiment';
 import { chooseLayout } from './layout';
 import { Comparison } from './trainer';
@@ -15,11 +16,22 @@ export interface InitialWeights {
   reference: ParamSet;
 }
 
-/** Seeded initial weights: the policy and the reference are independent draws (SPEC 1). */
+/**
+ * Seeded initial weights: the policy and the reference are independent draws (SPEC 1). Replaying
+ * the notebook, they are what PyTorch builds after torch.manual_seed(seed): the reference is the
+ * notebook's first LlamaForCausalLM, the policy its fourth (SPEC 1b).
+ */
 export function seededWeights(e: Experiment): InitialWeights {
   const { model } = comparisonConfig(e);
+  if (e.notebookExact) {
+    const [reference, policy] = torchInitBuilds(model, e.seed, [NOTEBOOK_BUILDS.reference, NOTEBOOK_BUILDS.policy]) as [ParamSet, ParamSet];
+    return { policy, reference };
+  }
   return { policy: initParams(model, e.seed, POLICY_STREAM), reference: initParams(model, e.seed, REFERENCE_STREAM) };
 }
+
+/** Which LlamaForCausalLM builds after the notebook's one torch.manual_seed are its reference and its trained policy. */
+export const NOTEBOOK_BUILDS = { reference: 1, policy: 4 } as const;
 
 export function createComparison(e: Experiment, weights: InitialWeights = seededWeights(e), layout?: WeightLayout): Comparison {
   const config = comparisonConfig(e);

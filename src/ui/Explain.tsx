@@ -47,6 +47,26 @@ function ExplainImpl() {
           </p>
         </article>
       </div>
+      <h3>Replaying the notebook exactly</h3>
+      <p>
+        With <b>Replay the notebook exactly</b> on, the lab starts from the weights PyTorch builds after <code>torch.manual_seed(seed)</code>
+        (the reference is the notebook's first model, the policy its fourth) and shows the notebook's printed numbers. The notebook has
+        three quirks, none of which changes the lesson:
+      </p>
+      <ul className="quirks">
+        <li>
+          <b>Its initial weights</b> come from PyTorch's generator and Hugging Face's initialisation order, not from the lab's own
+          generator: other random numbers, the same kind of model.
+        </li>
+        <li>
+          <b>Its attention</b> is given the answer mask as <code>attention_mask</code>, so the prompt counts as padding and each answer
+          token attends only to the answer before it: the policy still learns a deterministic preference, only from less context.
+        </li>
+        <li>
+          <b>Its <code>x_rejected</code></b> is built from the chosen sequence, so the rejected tokens are scored on the chosen answer's
+          logits: both answers still pull on the same positions, and DPO still drives <TeX tex={String.raw`\pi(r)`} /> to zero while IPO stops.
+        </li>
+      </ul>
       <h3>The loss zoo</h3>
       <div className="table-wrap">
         <table className="loss-table">

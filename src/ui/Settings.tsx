@@ -1,5 +1,5 @@
-/** Global settings: model size, steps, seed, scoring and granularity. */
-import { setSetting } from '../state/actions';
+/** Global settings: the notebook's exact replay, model size, steps, seed, scoring and granularity. */
+import { setNotebookExact, setSetting } from '../state/actions';
 import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
 import { paramCountOf } from './paramCount';
 import { NumberField } from './NumberField';
@@ -10,6 +10,10 @@ export function Settings() {
   return (
     <section className="settings" aria-label="Settings">
       <h2>Settings</h2>
+      <label className="switch" title="PyTorch's initial weights for this seed (reference = the notebook's 1st model, policy = its 4th), answer-only attention and the notebook's x_rejected quirk">
+        <input type="checkbox" data-testid="notebook-exact" checked={e.notebookExact} onChange={(ev) => setNotebookExact(ev.target.checked)} />
+        <span>Replay the notebook exactly <small>(its weights, attention and quirks: the printed numbers, digit for digit)</small></span>
+      </label>
       <div className="settings-grid">
         <label className="field">
           <span className="field-label">model</span>

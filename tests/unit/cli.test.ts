@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { expectAllClose } from '../helpers/close';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { exportSafetensors, importSafetensors } from '../../src/model/weights';
 import { initParams } from '../../src/model/params';
@@ -97,6 +98,10 @@ describe('npm run experiment', () => {
     ['a --run edit out of range', ['--preset', '6.2', '--run', '1.lr=-1'], /--run 1: lr: learning rate must be in \(0, 1e6\]/],
     ['a --run edit of a run that does not exist', ['--preset', '6.2', '--run', '2.beta=0.5'], /--run 2\.beta: the experiment has 1 run/],
     ['a --run edit of an unknown setting', ['--preset', '6.2', '--run', '1.betta=0.5'], /--run 1: a run has no setting “betta”/],
+    ['a negative seed', ['--preset', '6.2', '--notebook-exact', '--seed=-1'], /--seed must be a whole number, got "-1"/],
+    ['a fractional seed', ['--preset', '6.2', '--notebook-exact', '--seed', '4.2'], /--seed must be a whole number, got "4.2"/],
+    ['a seed torch.manual_seed would refuse', ['--preset', '6.2', '--notebook-exact', '--seed', '18446744073709551616'], /--seed must be in 0\.\.2\^64 - 1/],
+    ['the exact replay with another scoring', ['--preset', '6.2', '--config', 'NEXT_TOKEN'], /notebookExact: replaying the notebook exactly needs its same-position scoring/],
     ['a malformed --run edit', ['--preset', '6.2', '--run', 'beta=0.5'], /--run takes <run>\.<key>=<value>/],
     ['an unknown backend', ['--preset', '6.2', '--backend', 'webgpu'], /--backend must be one of cpu, wasm/],
     ['an unknown flag', ['--preset', '6.2', '--bogus'], /Unknown option '--bogus'/],
@@ -107,7 +112,8 @@ describe('npm run experiment', () => {
   for (const [what, args, message] of failures) {
     it(`exits 2 with a clear message on ${what}`, () => {
       writeFileSync(tmp('tiny.safetensors'), exportSafetensors(initParams(MODEL_PRESETS.tiny, 1, 0), 'reference'));
-      const r = experiment(...args.map((a) => (a === 'TINY_WEIGHTS' ? tmp('tiny.safetensors') : a)));
+      writeFileSync(tmp('next-token.json'), JSON.stringify({ scoring: 'next-token', notebookExact: true }));
+      const r = experiment(...args.map((a) => (a === 'TINY_WEIGHTS' ? tmp('tiny.safetensors') : a === 'NEXT_TOKEN' ? tmp('next-token.json') : a)));
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.err).not.toMatch(/\n\s+at /); // a message, not a stack trace
@@ -134,5 +140,20 @@ describe('npm run experiment --run', () => {
     expect(runs.map((x) => [x.loss_type, x.beta])).toEqual([['ipo', 0.1], ['ipo', 0.5], ['ipo', 1], ['cdpo', 0.3], ['dpo', 0.5]]);
     expect(runs[3]!.label).toBe('cDPO β=0.3 lr=0.01'); // named after its new settings
     expect((JSON.parse(readFileSync(tmp('edit.json'), 'utf8')) as { experiment: { runs: { labelSmoothing: number }[] } }).experiment.runs[3]!.labelSmoothing).toBe(0.2);
+  });
+});
+
+describe('npm run experiment --notebook-exact', () => {
+  it('prints the notebook\'s own step-0 numbers (seeds/003, §6.2), and turns off with imported weights, saying so', () => {
+    const r = experiment('--preset', '6.2', '--notebook-exact', '--steps', '1', '--json', tmp('exact.json'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const m = readResults(tmp('exact.json')).runs[0]!.metrics;
+    expectAllClose([m.loss![0]!, m.pi_rej![0]!, m.sigma_margin![0]!], [0.6998180150985718, 0.038977719843387604, 0.4686339199542999], { rel: 5e-6 });
+
+    writeFileSync(tmp('tiny.safetensors'), exportSafetensors(initParams(MODEL_PRESETS.tiny, 1, 0), 'policy'));
+    const imported = experiment('--preset', '6.2', '--model', 'tiny', '--notebook-exact', '--steps', '1', '--backend', 'cpu', '--policy-weights', tmp('tiny.safetensors'));
+    expect(imported.code).toBe(0);
+    expect(imported.err).toMatch(/warning: imported weights replace the notebook's initial weights: replaying the notebook exactly is off/);
   });
 });

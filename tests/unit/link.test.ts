@@ -14,6 +14,7 @@ const roundTrip = (s: LinkState) => decodeLink(`https://example.org/some/path/?u
 const VARIANTS: Record<string, (s: LinkState) => void> = {
   model: (s) => void (s.experiment.model = 'tiny'),
   seed: (s) => void (s.experiment.seed = 0),
+  'replay the notebook exactly': (s) => void (s.experiment.notebookExact = true),
   steps: (s) => void (s.experiment.steps = 1234),
   scoring: (s) => void (s.experiment.scoring = 'next-token'),
   granularity: (s) => {
@@ -86,7 +87,8 @@ describe('teaching link', () => {
   it('round-trips everything at once, and the link stays compact', () => {
     const s = defaultLinkState();
     s.presetId = null;
-    for (const [name, change] of Object.entries(VARIANTS)) if (name !== 'preset' && name !== 'granularity') change(s);
+    // Not the preset, and not the exact replay: it needs the notebook's scoring, which the scoring variant changes.
+    for (const [name, change] of Object.entries(VARIANTS)) if (!['preset', 'granularity', 'replay the notebook exactly'].includes(name)) change(s);
     // keep the view consistent with three runs
     s.view.hidden = [false, true, false];
     s.view.hRun = 2;
@@ -161,5 +163,33 @@ describe('teaching link', () => {
       expect(r.notices.every((n) => typeof n === 'string' && n.length < 400)).toBe(true);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('teaching link: replaying the notebook exactly', () => {
+  it('a link written before the switch existed keeps its meaning (the lab\'s own initialisation)', () => {
+    const old = `v=1&s=${compressToEncodedURIComponent(JSON.stringify({ m: 'tiny', sd: 7 }))}`;
+    const r = decodeLink(old);
+    expect(r.notices).toEqual([]);
+    expect(r.state.experiment.notebookExact).toBe(false);
+  });
+
+  it('keeps the preset it replays, and refuses the switch with another scoring, saying why', () => {
+    const s = defaultLinkState();
+    s.experiment.notebookExact = true;
+    expect(roundTrip(s).state.presetId).toBe('beta-sweep');
+    const bad = `v=1&s=${compressToEncodedURIComponent(JSON.stringify({ nx: true, sc: 'next-token' }))}`;
+    const r = decodeLink(bad);
+    expect(r.state.experiment.notebookExact).toBe(false);
+    expect(r.notices.join()).toMatch(/does not hold together/);
+  });
+
+  it('takes any seed torch.manual_seed takes, and names the range otherwise', () => {
+    for (const seed of [-1, 1.5, 2 ** 64]) {
+      const r = decodeLink(`v=1&s=${compressToEncodedURIComponent(JSON.stringify({ sd: seed, nx: true }))}`);
+      expect(r.state.experiment.seed, String(seed)).toBe(42);
+      expect(r.notices.join(), String(seed)).toMatch(/“seed” in the link is not valid \(seed must be (in 0\.\.2\^64 - 1|a whole number)\)/);
+    }
+    expect(decodeLink(`v=1&s=${compressToEncodedURIComponent(JSON.stringify({ sd: 2 ** 63, nx: true }))}`).state.experiment.seed).toBe(2 ** 63);
   });
 });

@@ -1,6 +1,6 @@
 // The store and its actions, driven without React or a worker: a fake engine records what would be sent.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addRun, applyPreset, chooseBackend, clearWeights, connectEngine, duplicateRun, importWeights, onWorkerEvent, removeRun, setData, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
+import { addRun, applyPreset, chooseBackend, clearWeights, connectEngine, duplicateRun, importWeights, onWorkerEvent, removeRun, setData, setNotebookExact, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
 import { initialState, labStore } from '../../src/state/store';
 import type { ToWorker } from '../../src/worker/protocol';
 
@@ -113,5 +113,30 @@ describe('lab store', () => {
     onWorkerEvent({ type: 'state', generation: 1, state: 'running', step: 4 });
     toggleRunning();
     expect(last()).toEqual({ type: 'pause' });
+  });
+});
+
+describe('replaying the notebook exactly', () => {
+  it('turns on with the notebook\'s scoring and granularity, keeping the preset, and drops imported weights', () => {
+    setSetting('granularity', 'sequence');
+    expect(setNotebookExact(true)).toEqual([]);
+    expect(s().experiment).toMatchObject({ notebookExact: true, scoring: 'same-position', granularity: 'token' });
+    expect(last()).toMatchObject({ type: 'load', experiment: { notebookExact: true }, policy: null, reference: null });
+  });
+
+  it('turns off, and says so, when the scoring changes or weights are imported; the rest of the experiment stays', () => {
+    applyPreset('beta-sweep');
+    setNotebookExact(true);
+    const runs = s().experiment.runs;
+    setSetting('scoring', 'next-token');
+    expect(s().experiment).toMatchObject({ notebookExact: false, scoring: 'next-token' });
+    expect(s().experiment.runs).toEqual(runs);
+    expect(s().notices.at(-1)!.text).toMatch(/Replaying the notebook exactly is now off: it needs the notebook's scoring/);
+    setSetting('scoring', 'same-position');
+    setNotebookExact(true);
+    importWeights('policy', new ArrayBuffer(8));
+    expect(s().experiment.notebookExact).toBe(false);
+    expect(s().notices.at(-1)!.text).toMatch(/Imported weights replace the notebook's/);
+    expect(last()).toMatchObject({ type: 'load', experiment: { notebookExact: false } });
   });
 });
