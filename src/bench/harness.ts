@@ -45,11 +45,14 @@ class Harness {
     return info;
   }
 
-  async load(experiment: Experiment): Promise<void> {
-    const loaded = this.next('load', (m) => (m.type === 'loaded' ? m.generation : undefined));
+  /** Loads an experiment; resolves with the time the worker took to make its initial weights. */
+  async load(experiment: Experiment): Promise<number> {
+    const loaded = this.next('load', (m) => (m.type === 'loaded' ? m : undefined));
     this.engine.send({ type: 'load', experiment });
-    this.generation = await loaded;
+    const msg = await loaded;
+    this.generation = msg.generation;
     await this.next('idle after load', (m) => (m.type === 'state' && m.state === 'idle' && m.generation === this.generation ? true : undefined));
+    return msg.initMs;
   }
 
   async stats(): Promise<MemoryStats> {
@@ -82,12 +85,15 @@ class Harness {
     return { firstStepMs: f.t - t0, steps: last.step - f.step, steadyMs: last.t - f.t, lastStep: last.step };
   }
 
-  async reset(): Promise<void> {
+  /** Back to step 0 (new initial weights); resolves with their time, as load does. */
+  async reset(): Promise<number> {
     const idle = this.next('idle after reset', (m) => (m.type === 'state' && m.state === 'idle' ? true : undefined));
     this.engine.send({ type: 'reset' });
-    const loaded = this.next('reload', (m) => (m.type === 'loaded' ? m.generation : undefined));
-    this.generation = await loaded;
+    const loaded = this.next('reload', (m) => (m.type === 'loaded' ? m : undefined));
+    const msg = await loaded;
+    this.generation = msg.generation;
     await idle;
+    return msg.initMs;
   }
 }
 

@@ -4,6 +4,7 @@ import { addRun, duplicateRun, removeRun, updateRun } from '../state/actions';
 import { runColor } from '../charts/colors';
 import { LOSS_CATALOG, LOSS_IDS, LOSS_PARAM_INFO, type LossId, type OptimizerId } from '../train/catalog';
 import { LIMITS } from '../train/limits';
+import { runName } from '../train/run';
 import { CloseIcon, CopyIcon } from './icons';
 import { NumberField } from './NumberField';
 import { useLab } from './useLab';
@@ -29,7 +30,7 @@ export function RunTable() {
                   aria-label={`Run ${i + 1} name`}
                   defaultValue={r.label}
                   key={r.label}
-                  placeholder={`run ${i + 1}`}
+                  placeholder={runName({ ...r, label: '' })}
                   maxLength={LIMITS.label.max}
                   onBlur={(e) => e.target.value !== r.label && updateRun(i, { label: e.target.value })}
                 />

@@ -75,7 +75,8 @@ export interface MetricsDelta {
 
 export type FromWorker =
   | { type: 'backend'; info: BackendInfo }
-  | { type: 'loaded'; generation: number; answerLength: number; customWeights: WeightsRole[] }
+  /** initMs: how long the initial weights took to make (the exact replay's PyTorch generator included). */
+  | { type: 'loaded'; generation: number; answerLength: number; customWeights: WeightsRole[]; initMs: number }
   /** Everything a read produced, in one message (one store update on the page). */
   | { type: 'tick'; generation: number; step: number; delta: MetricsDelta; speed: Speed | null; distribution: Distribution | null }
   | { type: 'distribution'; generation: number; distribution: Distribution }

@@ -143,7 +143,9 @@ export class Runner {
   private async rebuild(): Promise<void> {
     await this.halt('idle');
     if (!this.experiment) return;
+    const t0 = performance.now();
     const seeded = seededWeights(this.experiment);
+    const initMs = performance.now() - t0;
     const weights = { policy: this.custom.policy ?? seeded.policy, reference: this.custom.reference ?? seeded.reference };
     this.cmp?.dispose();
     this.cmp = null;
@@ -154,7 +156,7 @@ export class Runner {
     this.speedWindow = [];
     this.watched = Math.min(this.watched, this.experiment.runs.length - 1);
     const answerLength = Math.max(...this.experiment.data.flatMap((p) => [p.chosen.length, p.rejected.length]));
-    this.post({ type: 'loaded', generation: this.generation, answerLength, customWeights: Object.keys(this.custom) as WeightsRole[] });
+    this.post({ type: 'loaded', generation: this.generation, answerLength, customWeights: Object.keys(this.custom) as WeightsRole[], initMs });
     this.setState('idle');
   }
 

@@ -14,7 +14,7 @@ beforeEach(() => {
 
 const s = () => labStore.getState();
 const last = () => sent.at(-1)!;
-const loaded = () => onWorkerEvent({ type: 'loaded', generation: 1, answerLength: 4, customWeights: [] });
+const loaded = () => onWorkerEvent({ type: 'loaded', generation: 1, answerLength: 4, customWeights: [], initMs: 1 });
 
 describe('lab store', () => {
   it('starts the worker on the 6.3.1 preset', () => {
