@@ -5,7 +5,7 @@
  */
 import type { LlamaConfig } from './config';
 import { paramSpecs, sizeOf, type ParamSet } from './params';
-import { parseSafetensors, SafetensorsError, serializeSafetensors, type NamedTensor } from './safetensors';
+import { parseSafetensors, SafetensorsError, serializeSafetensors, shortName, type NamedTensor } from './safetensors';
 
 export function exportSafetensors(params: ParamSet, role: 'policy' | 'reference'): Uint8Array {
   const named = new Map<string, NamedTensor>();
@@ -44,7 +44,7 @@ export function importSafetensors(bytes: Uint8Array, config: LlamaConfig): Param
   const expected = new Set(specs.map((s) => s.name));
   // HF checkpoints may carry the rotary inverse-frequency buffer; it is derived, not learned.
   const extra = [...tensors.keys()].filter((k) => !expected.has(k) && !k.endsWith('rotary_emb.inv_freq'));
-  if (extra.length > 0) problems.push(`unexpected tensors: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`);
+  if (extra.length > 0) problems.push(`unexpected tensors: ${extra.slice(0, 5).map(shortName).join(', ')}${extra.length > 5 ? ', …' : ''}`);
   if (problems.length > 0) {
     const shown = problems.slice(0, 6).join('; ') + (problems.length > 6 ? `; and ${problems.length - 6} more` : '');
     throw new SafetensorsError(`weights do not fit this model (${describe(config)}): ${shown}`);
