@@ -14,7 +14,8 @@
  *
  * Every message is checked against a schema; messages not from the parent
  * window (or, with `origin=` in the link, not from that origin), of unknown
- * type, malformed, or larger than MAX_MESSAGE are ignored.
+ * type, malformed, or larger than MAX_MESSAGE (measured on what arrived,
+ * binary data included) are ignored.
  */
 import { z } from 'zod';
 import { pause, reset, run } from '../state/actions';
@@ -23,6 +24,7 @@ import { applyExperimentJson, applyLinkState, linkStateOf } from '../state/share
 import { labStore, type LabState } from '../state/store';
 import { SCALAR_METRICS } from '../train/metrics';
 import { resultsJson } from '../train/results';
+import { structuredSize } from './size';
 
 export const EMBED_SOURCE = 'dpo-ipo-lab';
 export const EMBED_VERSION = 1;
@@ -39,18 +41,9 @@ const CommandSchema = z.discriminatedUnion('type', [
 ]);
 export type EmbedCommand = z.infer<typeof CommandSchema>;
 
-/** A structurally bounded copy check: postMessage can carry anything structured-clone allows. */
-function sizeOf(data: unknown): number {
-  try {
-    return JSON.stringify(data)?.length ?? 0;
-  } catch {
-    return Infinity; // cycles, BigInt: not ours
-  }
-}
-
 export function parseCommand(data: unknown): EmbedCommand | null {
   try {
-    if (typeof data !== 'object' || data === null || sizeOf(data) > MAX_MESSAGE) return null;
+    if (typeof data !== 'object' || data === null || structuredSize(data, MAX_MESSAGE) > MAX_MESSAGE) return null;
     const r = CommandSchema.safeParse(data);
     return r.success ? r.data : null;
   } catch {
