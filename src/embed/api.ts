@@ -16,14 +16,16 @@
  * window (or, with `origin=` in the link, not from that origin), of unknown
  * type, malformed, or larger than MAX_MESSAGE (measured on what arrived,
  * binary data included) are ignored.
+ * An `origin=` that is not an origin turns messaging off both ways.
  */
 import { z } from 'zod';
-import { pause, reset, run } from '../state/actions';
+import { notify, pause, reset, run } from '../state/actions';
 import { decodeLink, encodeLink } from '../state/link';
 import { applyExperimentJson, applyLinkState, linkStateOf } from '../state/share';
 import { labStore, type LabState } from '../state/store';
 import { SCALAR_METRICS } from '../train/metrics';
 import { resultsJson } from '../train/results';
+import { originFlag } from '../state/origin';
 import { structuredSize } from './size';
 
 export const EMBED_SOURCE = 'dpo-ipo-lab';
@@ -76,7 +78,19 @@ export function startEmbedApi(win: Window = window): () => void {
   const parent = win.parent;
   if (!parent || parent === win) return () => {};
   const allowed = labStore.getState().embed.parentOrigin;
-  const post = (type: string, body: Record<string, unknown> = {}) => parent.postMessage({ source: EMBED_SOURCE, version: EMBED_VERSION, type, ...body }, allowed ?? '*');
+  const asked = originFlag(win.location.href);
+  if (asked !== null && allowed === null) {
+    // The author meant to restrict messaging and the origin is unusable: talk to nobody (fail closed).
+    notify('error', `Embed: origin=${JSON.stringify(asked.slice(0, 60))} is not an origin like https://blog.example, so this lab sends no messages to its page and takes no commands.`);
+    return () => {};
+  }
+  const post = (type: string, body: Record<string, unknown> = {}) => {
+    try {
+      parent.postMessage({ source: EMBED_SOURCE, version: EMBED_VERSION, type, ...body }, allowed ?? '*');
+    } catch {
+      // Never let a failed post escape into a store listener: it would stop the other listeners (the UI).
+    }
+  };
 
   const onMessage = (e: MessageEvent) => {
     if (e.source !== parent || (allowed !== null && e.origin !== allowed)) return;

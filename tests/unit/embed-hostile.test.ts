@@ -1,7 +1,80 @@
 // A hostile host page: bad origin= flags, bursts of setState, oversized binary payloads.
-import { describe, expect, it } from 'vitest';
+// The store is driven without a worker (a fake engine records what would be sent).
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/embed/api';
 import { structuredSize } from '../../src/embed/size';
+import { connectEngine, onWorkerEvent } from '../../src/state/actions';
+import { decodeLink } from '../../src/state/link';
+import { parseOrigin } from '../../src/state/origin';
+import { bootFromUrl } from '../../src/state/share';
+import { labStore } from '../../src/state/store';
+import type { ToWorker } from '../../src/worker/protocol';
+import { fakeEmbed } from './helpers/fake-embed';
+
+let sent: ToWorker[];
+const loads = () => sent.filter((m) => m.type === 'load') as Extract<ToWorker, { type: 'load' }>[];
+function boot(flags: string) {
+  bootFromUrl(`https://lab.example/#v=1&embed=1${flags}`);
+  sent = [];
+  connectEngine({ send: (m) => sent.push(m), restart: () => {}, dispose: () => {} });
+  sent = [];
+}
+/** The worker says it is ready: the embed then posts `ready`. */
+const ready = () => {
+  onWorkerEvent({ type: 'backend', info: { choice: 'cpu', active: 'cpu', reason: 'test', probes: [] } });
+  onWorkerEvent({ type: 'state', generation: 0, state: 'idle', step: 0 });
+};
+const quick = (steps: number) => ({ model: 'tiny', steps, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }] });
+
+beforeEach(() => boot(''));
+
+describe('regression #1: the origin= flag is parsed with URL', () => {
+  it('accepts scheme://host[:port] only', () => {
+    expect(parseOrigin('https://blog.example')).toBe('https://blog.example');
+    expect(parseOrigin('HTTPS://Blog.Example:443')).toBe('https://blog.example');
+    expect(parseOrigin('http://127.0.0.1:5173')).toBe('http://127.0.0.1:5173');
+    expect(parseOrigin('http://[::1]:8080')).toBe('http://[::1]:8080');
+    for (const bad of ['http://a.example:99999', 'http://a.example#frag', 'http://user@a.example', 'http://u:p@a.example', 'http://a.example/', 'http://a.example/path',
+      'http://a.example?q', 'http://a.example:', 'http://a.example:0', 'ftp://a.example', 'javascript://a.example', 'http://a b', 'http://a\\b', ' http://a.example', '*', 'null', '']) {
+      expect(parseOrigin(bad), bad).toBeNull();
+    }
+  });
+
+  it('a bad origin gives a notice, and the embed posts to nobody and takes no command, yet still works', () => {
+    const flag = `&origin=${encodeURIComponent('http://a.example:99999')}`;
+    expect(decodeLink(`#v=1${flag}`).notices.join()).toMatch(/parent origin.*not an origin like https:\/\/blog.example/);
+    boot(flag);
+    const before = labStore.getState().experiment;
+    const embed = fakeEmbed(`https://lab.example/#v=1&embed=1${flag}`);
+    ready(); // before the fix this post threw inside the store listener: the page stayed at "starting…"
+    expect(labStore.getState().training.backend).not.toBeNull();
+    expect(embed.posted).toEqual([]);
+    expect(labStore.getState().notices.map((n) => n.text).join()).toMatch(/sends no messages to its page/);
+    embed.send({ type: 'setState', experiment: quick(3) }, 'http://a.example:99999');
+    embed.frame();
+    expect(labStore.getState().experiment).toBe(before);
+    for (const o of ['http://a.example#x', 'http://u@a.example']) {
+      boot(`&origin=${encodeURIComponent(o)}`);
+      const e = fakeEmbed(`https://lab.example/#v=1&embed=1&origin=${encodeURIComponent(o)}`);
+      ready();
+      expect(e.posted, o).toEqual([]);
+    }
+  });
+
+  it('a good origin is the only target and the only accepted sender', () => {
+    boot('&origin=https%3A%2F%2Fblog.example');
+    const embed = fakeEmbed('https://lab.example/#v=1&embed=1&origin=https%3A%2F%2Fblog.example');
+    ready();
+    expect(embed.posted.map((p) => p.data.type)).toContain('ready');
+    expect(new Set(embed.posted.map((p) => p.target))).toEqual(new Set(['https://blog.example']));
+    embed.send({ type: 'setState', experiment: quick(3) }, 'https://evil.example');
+    embed.frame();
+    expect(loads()).toHaveLength(0);
+    embed.send({ type: 'setState', experiment: quick(3) });
+    embed.frame();
+    expect(loads()).toHaveLength(1);
+  });
+});
 
 describe('regression #9: the 200 kB limit counts binary payloads', () => {
   it('refuses a 512 MB ArrayBuffer, a view of one, a Blob, a SharedArrayBuffer, and big nested values', () => {
