@@ -15,7 +15,8 @@
  * Every message is checked against a schema; messages not from the parent
  * window (or, with `origin=` in the link, not from that origin), of unknown
  * type, malformed, or larger than MAX_MESSAGE (measured on what arrived,
- * binary data included) are ignored.
+ * binary data included) are ignored. Commands are paced (pacer.ts): bursts
+ * of setState coalesce to the last, reloads run at most once a frame.
  * An `origin=` that is not an origin turns messaging off both ways.
  */
 import { z } from 'zod';
@@ -26,12 +27,17 @@ import { labStore, type LabState } from '../state/store';
 import { SCALAR_METRICS } from '../train/metrics';
 import { resultsJson } from '../train/results';
 import { originFlag } from '../state/origin';
+import { createPacer } from './pacer';
 import { structuredSize } from './size';
 
 export const EMBED_SOURCE = 'dpo-ipo-lab';
 export const EMBED_VERSION = 1;
 const MAX_MESSAGE = 200_000;
 const PROGRESS_MS = 250;
+/** Reloads (setState, reset) applied per second at most; more coalesce to the last. */
+const RELOADS_PER_SECOND = 4;
+/** Messages looked at per second at most: beyond, they are dropped before any parsing. */
+const MESSAGES_PER_SECOND = 200;
 
 const CommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run') }),
@@ -65,8 +71,11 @@ function execute(cmd: EmbedCommand, post: (type: string, body?: Record<string, u
   else if (cmd.type === 'pause') pause();
   else if (cmd.type === 'reset') reset();
   else if (cmd.link !== undefined) {
+    // A link with anything wrong is refused whole: decoding would fall back to defaults, and
+    // a damaged or hostile link from the host must not replace the reader's experiment.
     const { state, notices } = decodeLink(cmd.link);
-    applyLinkState({ ...state, embed: labStore.getState().embed }, notices);
+    if (notices.length > 0) post('error', { message: `setState refused: ${notices.slice(0, 3).join('; ')}` });
+    else applyLinkState({ ...state, embed: labStore.getState().embed });
   } else {
     const problems = applyExperimentJson(cmd.experiment);
     if (problems.length > 0) post('error', { message: `setState refused: ${problems.slice(0, 3).join('; ')}` });
@@ -91,16 +100,48 @@ export function startEmbedApi(win: Window = window): () => void {
       // Never let a failed post escape into a store listener: it would stop the other listeners (the UI).
     }
   };
+  let stopped = false;
+  const pacer = createPacer<EmbedCommand>({
+    apply: (cmd) => {
+      if (stopped) return; // a frame that fires after stop() applies nothing
+      try {
+        execute(cmd, post);
+      } catch (err) {
+        post('error', { message: `${cmd.type} failed: ${(err as Error).message}` });
+      }
+    },
+    kind: (cmd) => (cmd.type === 'setState' || cmd.type === 'reset' ? cmd.type : null),
+    onThrottled: (message) => post('error', { message }),
+    frame: (cb) => {
+      let done = false;
+      const once = () => void (done || ((done = true), cb()));
+      win.requestAnimationFrame(once);
+      win.setTimeout(once, 100); // hidden or off-screen frames get no animation frames
+    },
+    later: (cb, ms) => void win.setTimeout(cb, ms),
+    now: () => performance.now(),
+    perSecond: RELOADS_PER_SECOND,
+    maxQueue: 16,
+  });
 
+  let windowStart = 0;
+  let seen = 0;
+  let told = false;
   const onMessage = (e: MessageEvent) => {
     if (e.source !== parent || (allowed !== null && e.origin !== allowed)) return;
-    const cmd = parseCommand(e.data);
-    if (!cmd) return;
-    try {
-      execute(cmd, post);
-    } catch (err) {
-      post('error', { message: `${cmd.type} failed: ${(err as Error).message}` });
+    const now = performance.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      seen = 0;
+      told = false;
     }
+    if (++seen > MESSAGES_PER_SECOND) {
+      if (!told) post('error', { message: `messages beyond ${MESSAGES_PER_SECOND} a second are ignored` });
+      told = true;
+      return;
+    }
+    const cmd = parseCommand(e.data);
+    if (cmd) pacer.push(cmd);
   };
   win.addEventListener('message', onMessage);
 
@@ -129,6 +170,7 @@ export function startEmbedApi(win: Window = window): () => void {
   resize.observe(win.document.body);
 
   return () => {
+    stopped = true;
     win.removeEventListener('message', onMessage);
     unsubscribe();
     resize.disconnect();

@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/embed/api';
 import { structuredSize } from '../../src/embed/size';
 import { connectEngine, onWorkerEvent } from '../../src/state/actions';
-import { decodeLink } from '../../src/state/link';
+import { decodeLink, encodeLink } from '../../src/state/link';
+import { defaultLinkState } from '../../src/state/linkState';
 import { parseOrigin } from '../../src/state/origin';
 import { bootFromUrl } from '../../src/state/share';
 import { labStore } from '../../src/state/store';
@@ -72,6 +73,69 @@ describe('regression #1: the origin= flag is parsed with URL', () => {
     expect(loads()).toHaveLength(0);
     embed.send({ type: 'setState', experiment: quick(3) });
     embed.frame();
+    expect(loads()).toHaveLength(1);
+  });
+});
+
+describe('regression #2: setState bursts are coalesced and rate-limited', () => {
+  it('1,000 setState messages apply one reload per frame, the last state, and tell the host', () => {
+    const embed = fakeEmbed('https://lab.example/#v=1&embed=1');
+    for (let i = 1; i <= 1000; i++) embed.send({ type: 'setState', experiment: quick(i) });
+    expect(loads()).toHaveLength(0); // nothing decoded or applied while the burst arrives
+    embed.frame();
+    expect(loads()).toHaveLength(1);
+    // 200 messages a second are looked at; the last of those wins
+    expect(labStore.getState().experiment.steps).toBe(200);
+    expect(embed.errors().join('\n')).toMatch(/beyond 200 a second are ignored/);
+    // told at once, then at most once a second
+    expect(embed.errors().join('\n')).toMatch(/arrive faster than the lab applies them .*coalesced into a later one/);
+  });
+
+  it('keeps the host\'s order: a run after a setState runs on the new state', () => {
+    const embed = fakeEmbed('https://lab.example/#v=1&embed=1');
+    embed.send({ type: 'setState', experiment: quick(7) });
+    embed.send({ type: 'run' });
+    expect(sent).toEqual([]);
+    embed.frame();
+    expect(sent.map((m) => m.type)).toEqual(['load', 'run']);
+    expect(labStore.getState().experiment.steps).toBe(7);
+  });
+
+  it('at most 4 reloads a second, the rest wait (coalesced) rather than block', () => {
+    const embed = fakeEmbed('https://lab.example/#v=1&embed=1');
+    for (let i = 1; i <= 10; i++) {
+      embed.send({ type: 'setState', experiment: quick(i) });
+      embed.frame();
+    }
+    expect(loads()).toHaveLength(4);
+    expect(labStore.getState().experiment.steps).toBe(4);
+  });
+});
+
+describe('hostile setState never loses the current experiment', () => {
+  it('a damaged, foreign or default-falling link is refused whole; a bad experiment too', () => {
+    const before = labStore.getState().experiment;
+    const good = defaultLinkState();
+    good.experiment = { ...good.experiment, steps: 5 };
+    const hostile: unknown[] = [
+      '#v=1&s=garbage', '#v=2&s=x', `#${encodeLink(good)}&zz=1`, '#v=1&s=' + 'A'.repeat(30_000), `#v=1&s=${encodeURIComponent('N4Ig')}`,
+      '\u0000\u001b[2J', 'javascript:alert(1)',
+    ].map((link) => ({ type: 'setState', link }));
+    hostile.push({ type: 'setState', experiment: { steps: -1, runs: 'x' } }, { type: 'setState', experiment: JSON.parse('{"__proto__":{"runs":[]},"constructor":1}') });
+    for (const msg of hostile) {
+      const embed = fakeEmbed('https://lab.example/#v=1&embed=1'); // one embed each: no pacing between them
+      embed.send(msg);
+      embed.frame();
+      expect(embed.errors().join(), JSON.stringify(msg).slice(0, 80)).toMatch(/^setState refused/);
+      embed.stop();
+    }
+    expect(labStore.getState().experiment).toBe(before);
+    expect(loads()).toHaveLength(0);
+    // a valid link applies, but never the embed's own options (its origin, its mode)
+    const embed = fakeEmbed('https://lab.example/#v=1&embed=1');
+    embed.send({ type: 'setState', link: '#v=1&origin=https%3A%2F%2Fevil.example&embed=0' });
+    embed.frame();
+    expect(labStore.getState().embed).toMatchObject({ on: true, parentOrigin: null });
     expect(loads()).toHaveLength(1);
   });
 });
