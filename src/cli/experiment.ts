@@ -13,6 +13,7 @@ import { findPreset, PRESETS } from '../train/presets';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { useNodeBackend } from './node-backend';
+import { err, one, out, progress } from './print';
 import { finalTable, resultsJson } from './report';
 
 function readJson(file: string): unknown {
@@ -68,10 +69,10 @@ function loadWeights(args: CliArgs, e: Experiment): InitialWeights {
 async function main(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv);
   if (args.help) {
-    console.log(USAGE);
+    out(USAGE);
     return 0;
   }
-  const e = resolveExperiment(args, (msg) => console.error(`warning: ${msg}`));
+  const e = resolveExperiment(args, (msg) => err(`warning: ${one(msg)}`));
   const weights = loadWeights(args, e);
   if (args.exportInit) {
     mkdirSync(args.exportInit, { recursive: true });
@@ -87,17 +88,17 @@ async function main(argv: string[]): Promise<number> {
     onRead: (done) => {
       if (process.stderr.isTTY && performance.now() - lastReport > 1000) {
         lastReport = performance.now();
-        process.stderr.write(`\rstep ${done}/${e.steps}`);
+        progress(`step ${done}/${e.steps}`);
       }
     },
   });
   const seconds = (performance.now() - t0) / 1000;
-  if (process.stderr.isTTY) process.stderr.write('\r');
-  console.log(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
-  console.log(finalTable(e, cmp.logs));
+  if (process.stderr.isTTY) progress('');
+  out(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
+  out(finalTable(e, cmp.logs));
   if (args.json) {
     writeFileSync(args.json, JSON.stringify(resultsJson(e, cmp.logs, tf.getBackend())));
-    console.log(`wrote ${args.json}`);
+    out(`wrote ${one(args.json)}`);
   }
   cmp.dispose();
   return 0;
@@ -105,9 +106,10 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`error: ${err.message}`);
-    if (/Usage|--/.test(err.message) || err.name === 'TypeError') console.error(`\n${USAGE}`);
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    err(`error: ${one(message)}`);
+    if (/Usage|--/.test(message) || (e instanceof Error && e.name === 'TypeError')) err(`\n${USAGE}`);
     process.exit(2);
   },
 );

@@ -1,0 +1,59 @@
+// The command line against hostile input: terminal control sequences, devices, bad output paths.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import LZString from 'lz-string';
+import { describe, expect, it } from 'vitest';
+import { safeText } from '../../src/cli/print';
+import { encodeLink } from '../../src/state/link';
+import { defaultLinkState } from '../../src/state/linkState';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'cli-hostile-'));
+const tmp = (name: string) => path.join(dir, name);
+
+function experiment(...args: string[]): { code: number; out: string; err: string; ms: number } {
+  const t0 = Date.now();
+  const r = spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/experiment.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr, ms: Date.now() - t0 };
+}
+
+/** Any terminal control character but the newline: C0, DEL, C1, bidi overrides. */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const OSC52 = '\u001b]52;c;aGFja2Vk\u0007';
+const CLEAR = '\u001b[2J\u001b[H';
+
+describe('regression #6: the CLI prints no terminal control characters', () => {
+  it('safeText escapes C0, C1, DEL and bidi controls, and keeps newlines unless asked', () => {
+    expect(safeText(`${OSC52}a${CLEAR}\n\u009b2J\u007f\u202e`)).toBe('\\x1b]52;c;aGFja2Vk\\x07a\\x1b[2J\\x1b[H\n\\x9b2J\\x7f\\u202e');
+    expect(safeText('a\nb\r', { newlines: false })).toBe('a\\x0ab\\x0d');
+    expect(safeText('β=0.1 — ok')).toBe('β=0.1 — ok');
+  });
+
+  it('every print path of src/cli goes through print.ts', () => {
+    const cli = path.resolve('src/cli');
+    for (const f of readdirSync(cli).filter((n) => n !== 'print.ts')) {
+      const text = readFileSync(path.join(cli, f), 'utf8');
+      expect(text, f).not.toMatch(/console\.(log|error|warn|info)|process\.(stdout|stderr)\.write/);
+    }
+  });
+
+  it('a link label, a link warning and an error message reach the terminal escaped', () => {
+    const state = defaultLinkState();
+    state.experiment = { ...state.experiment, model: 'tiny', steps: 1, runs: [{ label: `${OSC52}${CLEAR}pwned`, loss: 'dpo', beta: 0.1, lr: 0.1, optimizer: 'sgd' }] };
+    const hash = encodeLink(state);
+    // An unknown key in the payload comes back in a warning.
+    const payload = JSON.parse(LZString.decompressFromEncodedURIComponent(new URLSearchParams(hash).get('s')!)!);
+    payload[`${CLEAR}x`] = 1;
+    const link = `https://lab.example/#v=1&s=${LZString.compressToEncodedURIComponent(JSON.stringify(payload))}`;
+    const r = experiment('--link', link, '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    expect(r.out + r.err).not.toMatch(CONTROL);
+    expect(r.out).toContain('\\x1b]52;c;aGFja2Vk\\x07\\x1b[2J\\x1b[Hpwned');
+    expect(r.err).toMatch(/warning: link: ignored unknown setting .*\\x1b\[2J/);
+    const bad = experiment('--preset', `${CLEAR}${OSC52}`);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown preset "\\x1b\[2J/);
+    expect(bad.out + bad.err).not.toMatch(CONTROL);
+  });
+});
