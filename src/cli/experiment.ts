@@ -3,29 +3,31 @@
  * Prints a table of each run's final metrics; --json writes every metric of
  * every step of every run; --export-init writes the initial weights.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { importSafetensors, exportSafetensors } from '../model/weights';
+import { importSafetensors, exportSafetensors, MAX_WEIGHTS_BYTES } from '../model/weights';
 import { parseExperiment, toComparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
 import { decodeLink } from '../state/link';
 import { findPreset, PRESETS } from '../train/presets';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { useNodeBackend } from './node-backend';
+import { checkOutputDir, checkOutputFile, MAX_CONFIG_BYTES, readCapped } from './io';
 import { err, one, out, progress } from './print';
 import { finalTable, resultsJson } from './report';
 
-function readJson(file: string): unknown {
+async function readJson(file: string): Promise<unknown> {
+  const bytes = await readCapped(file, MAX_CONFIG_BYTES, '--config');
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     throw new Error(`--config ${file}: ${(e as Error).message}`);
   }
 }
 
 /** Preset or link, then config file, then single flags, each overriding the last. */
-export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = () => {}): Experiment {
+export async function resolveExperiment(args: CliArgs, warn: (msg: string) => void = () => {}): Promise<Experiment> {
   let spec: Partial<ExperimentSpec> = {};
   if (args.preset !== undefined && args.link !== undefined) throw new Error('give --preset or --link, not both');
   if (args.link !== undefined) {
@@ -39,7 +41,7 @@ export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = (
     spec = structuredClone(preset.spec);
   }
   if (args.config !== undefined) {
-    const fromFile = readJson(args.config);
+    const fromFile = await readJson(args.config);
     if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) throw new Error(`--config ${args.config}: expected a JSON object`);
     spec = { ...spec, ...(fromFile as Partial<ExperimentSpec>) };
   }
@@ -50,20 +52,28 @@ export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = (
   return parseExperiment(spec);
 }
 
-function loadWeights(args: CliArgs, e: Experiment): InitialWeights {
+async function loadWeights(args: CliArgs, e: Experiment): Promise<InitialWeights> {
   const seeded = seededWeights(e);
   const model = toComparisonConfig(e).model;
-  const read = (file: string) => {
+  const read = async (flag: string, file: string) => {
+    // Capped at the largest model's size: /dev/zero used to be read for 5 GB.
+    const bytes = await readCapped(file, MAX_WEIGHTS_BYTES, flag);
     try {
-      return importSafetensors(new Uint8Array(readFileSync(file)), model);
+      return importSafetensors(bytes, model);
     } catch (err) {
       throw new Error(`${file}: ${(err as Error).message}`);
     }
   };
   return {
-    policy: args.policyWeights ? read(args.policyWeights) : seeded.policy,
-    reference: args.refWeights ? read(args.refWeights) : seeded.reference,
+    policy: args.policyWeights ? await read('--policy-weights', args.policyWeights) : seeded.policy,
+    reference: args.refWeights ? await read('--ref-weights', args.refWeights) : seeded.reference,
   };
+}
+
+/** Every output path, checked before anything is computed: a bad one used to show only after training. */
+function checkOutputs(args: CliArgs): void {
+  if (args.json) checkOutputFile(args.json, '--json');
+  if (args.exportInit) checkOutputDir(args.exportInit, '--export-init');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -72,8 +82,9 @@ async function main(argv: string[]): Promise<number> {
     out(USAGE);
     return 0;
   }
-  const e = resolveExperiment(args, (msg) => err(`warning: ${one(msg)}`));
-  const weights = loadWeights(args, e);
+  checkOutputs(args);
+  const e = await resolveExperiment(args, (msg) => err(`warning: ${one(msg)}`));
+  const weights = await loadWeights(args, e);
   if (args.exportInit) {
     mkdirSync(args.exportInit, { recursive: true });
     writeFileSync(path.join(args.exportInit, 'policy.safetensors'), exportSafetensors(weights.policy, 'policy'));

@@ -1,11 +1,13 @@
 // The command line against hostile input: terminal control sequences, devices, bad output paths.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { safeText } from '../../src/cli/print';
+import { checkOutputDir, checkOutputFile, MAX_CONFIG_BYTES, readCapped } from '../../src/cli/io';
+import { MAX_WEIGHTS_BYTES } from '../../src/model/weights';
 import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
 
@@ -55,5 +57,52 @@ describe('regression #6: the CLI prints no terminal control characters', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/unknown preset "\\x1b\[2J/);
     expect(bad.out + bad.err).not.toMatch(CONTROL);
+  });
+});
+
+describe('regression #11: the CLI caps what it reads and checks where it writes before training', () => {
+  it('--config /dev/zero and --policy-weights /dev/zero stop at their caps, fast, with exit code 2', () => {
+    const config = experiment('--config', '/dev/zero');
+    expect(config.code).toBe(2);
+    expect(config.err).toMatch(/--config \/dev\/zero: larger than 1,000,000 bytes/);
+    const weights = experiment('--preset', '6.2', '--model', 'tiny', '--policy-weights', '/dev/zero');
+    expect(weights.code).toBe(2);
+    expect(weights.err).toMatch(/--policy-weights \/dev\/zero: larger than [\d,]+ bytes/);
+    expect(config.ms + weights.ms).toBeLessThan(60_000); // each used to read 5.3 GB
+  });
+
+  it('readCapped: regular files over the cap are refused without reading; devices and folders give messages', async () => {
+    writeFileSync(tmp('big.json'), Buffer.alloc(MAX_CONFIG_BYTES + 1, 0x20));
+    await expect(readCapped(tmp('big.json'), MAX_CONFIG_BYTES, '--config')).rejects.toThrow(/larger than 1,000,000 bytes/);
+    await expect(readCapped('/dev/zero', MAX_WEIGHTS_BYTES, '--ref-weights')).rejects.toThrow(/--ref-weights \/dev\/zero: larger than/);
+    await expect(readCapped(dir, 10, '--config')).rejects.toThrow(/is a directory/);
+    await expect(readCapped(tmp('none'), 10, '--config')).rejects.toThrow(/no such file/);
+    writeFileSync(tmp('small.json'), '{"steps": 3}');
+    expect(new TextDecoder().decode(await readCapped(tmp('small.json'), 100, '--config'))).toBe('{"steps": 3}');
+    expect((await readCapped('/dev/null', 100, '--config')).byteLength).toBe(0);
+  });
+
+  it('output paths: a missing folder, a folder as --json, a file in the way of --export-init', () => {
+    expect(() => checkOutputFile(tmp('nope/out.json'), '--json')).toThrow(/--json .*: its folder .*nope does not exist/);
+    expect(() => checkOutputFile(dir, '--json')).toThrow(/is a directory/);
+    expect(() => checkOutputFile(tmp('ok.json'), '--json')).not.toThrow();
+    writeFileSync(tmp('afile'), 'x');
+    expect(() => checkOutputDir(tmp('afile/init'), '--export-init')).toThrow(/afile is not a folder/);
+    expect(() => checkOutputFile(tmp('afile/out.json'), '--json')).toThrow(/afile is not a folder/);
+    expect(() => checkOutputDir(tmp('new/deeper/init'), '--export-init')).not.toThrow();
+    mkdirSync(tmp('ro'));
+    chmodSync(tmp('ro'), 0o500);
+    if (process.getuid?.() !== 0) expect(() => checkOutputDir(tmp('ro/init'), '--export-init')).toThrow(/not writable/); // root may write anywhere
+  });
+
+  it('a bad --json path or --export-init is found before training, exit code 2', () => {
+    const r = experiment('--preset', '6.2', '--steps', '10000', '--json', tmp('missing/out.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--json .*missing\/out.json: its folder .* does not exist/);
+    expect(r.out).toBe(''); // no training table: nothing ran
+    const d = experiment('--preset', '6.2', '--steps', '10000', '--export-init', tmp('afile/init'));
+    expect(d.code).toBe(2);
+    expect(d.err).toMatch(/--export-init .*afile is not a folder/);
+    expect(r.ms + d.ms).toBeLessThan(60_000); // 10,000 notebook steps would take hours
   });
 });
