@@ -21,13 +21,14 @@
  */
 import { z } from 'zod';
 import { notify, pause, reset, run } from '../state/actions';
-import { decodeLink, encodeLink } from '../state/link';
-import { applyExperimentJson, applyLinkState, linkStateOf } from '../state/share';
+import { encodeLink } from '../state/link';
+import { linkStateOf } from '../state/share';
 import { labStore, type LabState } from '../state/store';
 import { SCALAR_METRICS } from '../train/metrics';
 import { resultsJson } from '../train/results';
 import { originFlag } from '../state/origin';
 import { createPacer } from './pacer';
+import { prepareSetState } from './setState';
 import { structuredSize } from './size';
 
 export const EMBED_SOURCE = 'dpo-ipo-lab';
@@ -66,20 +67,31 @@ function finalMetrics(s: LabState) {
   }));
 }
 
-function execute(cmd: EmbedCommand, post: (type: string, body?: Record<string, unknown>) => void): void {
-  if (cmd.type === 'run') run();
-  else if (cmd.type === 'pause') pause();
-  else if (cmd.type === 'reset') reset();
-  else if (cmd.link !== undefined) {
-    // A link with anything wrong is refused whole: decoding would fall back to defaults, and
-    // a damaged or hostile link from the host must not replace the reader's experiment.
-    const { state, notices } = decodeLink(cmd.link);
-    if (notices.length > 0) post('error', { message: `setState refused: ${notices.slice(0, 3).join('; ')}` });
-    else applyLinkState({ ...state, embed: labStore.getState().embed });
-  } else {
-    const problems = applyExperimentJson(cmd.experiment);
-    if (problems.length > 0) post('error', { message: `setState refused: ${problems.slice(0, 3).join('; ')}` });
+type Post = (type: string, body?: Record<string, unknown>) => void;
+
+/** A command ready to run: setState already checked (refused ones never get here). */
+interface Ready {
+  type: EmbedCommand['type'];
+  apply: () => void;
+}
+
+function prepare(cmd: EmbedCommand, post: Post): Ready | null {
+  if (cmd.type === 'run') return { type: 'run', apply: run };
+  if (cmd.type === 'pause') return { type: 'pause', apply: pause };
+  if (cmd.type === 'reset') return { type: 'reset', apply: reset };
+  const refuse = (problems: string[]) => post('error', { message: `setState refused: ${problems.slice(0, 3).join('; ')}` });
+  const prepared = prepareSetState(cmd as Parameters<typeof prepareSetState>[0]);
+  if ('problems' in prepared) {
+    refuse(prepared.problems);
+    return null;
   }
+  return {
+    type: 'setState',
+    apply: () => {
+      const problems = prepared.apply();
+      if (problems.length > 0) refuse(problems);
+    },
+  };
 }
 
 /** Starts talking to the parent window. Returns a function that stops it. */
@@ -101,11 +113,11 @@ export function startEmbedApi(win: Window = window): () => void {
     }
   };
   let stopped = false;
-  const pacer = createPacer<EmbedCommand>({
+  const pacer = createPacer<Ready>({
     apply: (cmd) => {
       if (stopped) return; // a frame that fires after stop() applies nothing
       try {
-        execute(cmd, post);
+        cmd.apply();
       } catch (err) {
         post('error', { message: `${cmd.type} failed: ${(err as Error).message}` });
       }
@@ -141,7 +153,8 @@ export function startEmbedApi(win: Window = window): () => void {
       return;
     }
     const cmd = parseCommand(e.data);
-    if (cmd) pacer.push(cmd);
+    const r = cmd && prepare(cmd, post);
+    if (r) pacer.push(r);
   };
   win.addEventListener('message', onMessage);
 

@@ -113,6 +113,18 @@ describe('regression #2: setState bursts are coalesced and rate-limited', () => 
 });
 
 describe('hostile setState never loses the current experiment', () => {
+  it('inside a burst, every bad setState is refused at once with its reason; the good one after applies', () => {
+    const embed = fakeEmbed('https://lab.example/#v=1&embed=1');
+    embed.send({ type: 'setState', experiment: { runs: 'x' } });
+    embed.send({ type: 'setState', link: '#v=1&s=garbage' });
+    embed.send({ type: 'setState', experiment: quick(9) });
+    expect(embed.errors()).toEqual([expect.stringMatching(/^setState refused: runs/), expect.stringMatching(/^setState refused: the link's experiment is damaged/)]);
+    embed.frame();
+    expect(loads()).toHaveLength(1);
+    expect(labStore.getState().experiment.steps).toBe(9);
+  });
+
+
   it('a damaged, foreign or default-falling link is refused whole; a bad experiment too', () => {
     const before = labStore.getState().experiment;
     const good = defaultLinkState();
