@@ -139,6 +139,14 @@ export function startEmbedApi(win: Window = window): () => void {
   let windowStart = 0;
   let seen = 0;
   let told = false;
+  // Over the rate, messages are not even parsed; the last one is kept (unparsed) and handled
+  // when the second is over, so a burst still ends on the state the host sent last.
+  let held: { data: unknown } | null = null;
+  const handle = (data: unknown) => {
+    const cmd = parseCommand(data);
+    const r = cmd && prepare(cmd, post);
+    if (r) pacer.push(r);
+  };
   const onMessage = (e: MessageEvent) => {
     if (e.source !== parent || (allowed !== null && e.origin !== allowed)) return;
     const now = performance.now();
@@ -148,13 +156,19 @@ export function startEmbedApi(win: Window = window): () => void {
       told = false;
     }
     if (++seen > MESSAGES_PER_SECOND) {
-      if (!told) post('error', { message: `messages beyond ${MESSAGES_PER_SECOND} a second are ignored` });
+      if (!told) post('error', { message: `messages beyond ${MESSAGES_PER_SECOND} a second are ignored (the last of them is handled when the second is over)` });
       told = true;
+      if (held === null) {
+        win.setTimeout(() => {
+          const last = held!;
+          held = null;
+          if (!stopped) handle(last.data);
+        }, windowStart + 1000 - now);
+      }
+      held = { data: e.data };
       return;
     }
-    const cmd = parseCommand(e.data);
-    const r = cmd && prepare(cmd, post);
-    if (r) pacer.push(r);
+    handle(e.data);
   };
   win.addEventListener('message', onMessage);
 

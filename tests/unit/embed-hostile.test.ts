@@ -84,8 +84,13 @@ describe('regression #2: setState bursts are coalesced and rate-limited', () => 
     expect(loads()).toHaveLength(0); // nothing decoded or applied while the burst arrives
     embed.frame();
     expect(loads()).toHaveLength(1);
-    // 200 messages a second are looked at; the last of those wins
+    // 200 messages a second are looked at; the last of those wins this frame
     expect(labStore.getState().experiment.steps).toBe(200);
+    // the very last message is held (unparsed) until the second is over, then applied
+    embed.frame(); // the held message's timer
+    embed.frame(); // its reload's frame
+    expect(loads()).toHaveLength(2);
+    expect(labStore.getState().experiment.steps).toBe(1000);
     expect(embed.errors().join('\n')).toMatch(/beyond 200 a second are ignored/);
     // told at once, then at most once a second
     expect(embed.errors().join('\n')).toMatch(/arrive faster than the lab applies them .*coalesced into a later one/);
