@@ -54,7 +54,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   });
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got "${v}"`);
+    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got "${v.slice(0, 40)}"`);
+    // 400 digits parse as Infinity: refuse here, with the flag's name, rather than deep in the schema.
+    if (!Number.isSafeInteger(Number(v))) throw new Error(`--${name} is too large: ${v.slice(0, 20)}…`);
     return Number(v);
   };
   if (!NODE_BACKENDS.includes(values.backend as NodeBackend)) {
