@@ -32,10 +32,22 @@ function precacheList(): Plugin {
   };
 }
 
+/**
+ * The dev server only: drops the Content-Security-Policy meta tag of the HTML pages, because
+ * Vite's client and React refresh need an inline script and a websocket. Builds keep it.
+ */
+function devWithoutCsp(): Plugin {
+  return {
+    name: 'dev-without-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/, ''),
+  };
+}
+
 export default defineConfig({
   // Relative base: the build works from any sub-path (a Pages site, a blog folder).
   base: './',
-  plugins: [react(), precacheList()],
+  plugins: [react(), precacheList(), devWithoutCsp()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

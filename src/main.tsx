@@ -1,4 +1,5 @@
 /** Entry point: read the link, render the lab, start the training worker and, inside an iframe, the embed API. */
+import './jitless'; // first: before any zod schema parses (see there)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startEmbedApi } from './embed/api';

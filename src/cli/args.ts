@@ -80,10 +80,15 @@ export function parseCliArgs(argv: string[]): CliArgs {
   });
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got "${v}"`);
+    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got "${v.slice(0, 40)}"`);
     const n = Number(v);
-    // Above 2^53 a double cannot hold every whole number: compare as bigint so 2^64 itself is refused.
-    if (name === 'seed' && BigInt(v) >= 1n << 64n) throw new Error(`--seed must be in 0..2^64 - 1 (what torch.manual_seed takes), got ${v}`);
+    // A seed is what torch.manual_seed takes (below 2^64, compared as bigint: a double cannot tell 2^64 - 1 from 2^64).
+    if (name === 'seed') {
+      if (BigInt(v) >= 1n << 64n) throw new Error(`--seed must be in 0..2^64 - 1 (what torch.manual_seed takes), got ${v.slice(0, 30)}`);
+      return n;
+    }
+    // 400 digits parse as Infinity: refuse here, with the flag's name, rather than deep in the schema.
+    if (!Number.isSafeInteger(n)) throw new Error(`--${name} is too large: ${v.slice(0, 20)}…`);
     return n;
   };
   if (!NODE_BACKENDS.includes(values.backend as NodeBackend)) {

@@ -3,10 +3,10 @@
  * Prints a table of each run's final metrics; --json writes every metric of
  * every step of every run; --export-init writes the initial weights.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { importSafetensors, exportSafetensors } from '../model/weights';
+import { importSafetensors, exportSafetensors, MAX_WEIGHTS_BYTES } from '../model/weights';
 import { parseExperiment, comparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
 import { decodeLink } from '../state/link';
 import { findPreset, PRESETS } from '../train/presets';
@@ -14,18 +14,21 @@ import { applyRunPatch } from '../train/run';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { useNodeBackend } from './node-backend';
+import { checkOutputDir, checkOutputFile, MAX_CONFIG_BYTES, readCapped } from './io';
+import { err, one, out, progress } from './print';
 import { finalTable, resultsJson } from './report';
 
-function readJson(file: string): unknown {
+async function readJson(file: string): Promise<unknown> {
+  const bytes = await readCapped(file, MAX_CONFIG_BYTES, '--config');
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     throw new Error(`--config ${file}: ${(e as Error).message}`);
   }
 }
 
 /** Preset or link, then config file, then single flags, each overriding the last. */
-export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = () => {}): Experiment {
+export async function resolveExperiment(args: CliArgs, warn: (msg: string) => void = () => {}): Promise<Experiment> {
   let spec: Partial<ExperimentSpec> = {};
   if (args.preset !== undefined && args.link !== undefined) throw new Error('give --preset or --link, not both');
   if (args.link !== undefined) {
@@ -39,7 +42,7 @@ export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = (
     spec = structuredClone(preset.spec);
   }
   if (args.config !== undefined) {
-    const fromFile = readJson(args.config);
+    const fromFile = await readJson(args.config);
     if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) throw new Error(`--config ${args.config}: expected a JSON object`);
     spec = { ...spec, ...(fromFile as Partial<ExperimentSpec>) };
   }
@@ -61,36 +64,45 @@ export function resolveExperiment(args: CliArgs, warn: (msg: string) => void = (
   return e;
 }
 
-function loadWeights(args: CliArgs, e: Experiment): InitialWeights {
+async function loadWeights(args: CliArgs, e: Experiment): Promise<InitialWeights> {
   const seeded = seededWeights(e);
   const model = comparisonConfig(e).model;
-  const read = (file: string) => {
+  const read = async (flag: string, file: string) => {
+    // Capped at the largest model's size: /dev/zero used to be read for 5 GB.
+    const bytes = await readCapped(file, MAX_WEIGHTS_BYTES, flag);
     try {
-      return importSafetensors(new Uint8Array(readFileSync(file)), model);
+      return importSafetensors(bytes, model);
     } catch (err) {
       throw new Error(`${file}: ${(err as Error).message}`);
     }
   };
   return {
-    policy: args.policyWeights ? read(args.policyWeights) : seeded.policy,
-    reference: args.refWeights ? read(args.refWeights) : seeded.reference,
+    policy: args.policyWeights ? await read('--policy-weights', args.policyWeights) : seeded.policy,
+    reference: args.refWeights ? await read('--ref-weights', args.refWeights) : seeded.reference,
   };
+}
+
+/** Every output path, checked before anything is computed: a bad one used to show only after training. */
+function checkOutputs(args: CliArgs): void {
+  if (args.json) checkOutputFile(args.json, '--json');
+  if (args.exportInit) checkOutputDir(args.exportInit, '--export-init');
 }
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv);
   if (args.help) {
-    console.log(USAGE);
+    out(USAGE);
     return 0;
   }
-  const warn = (msg: string) => console.error(`warning: ${msg}`);
-  let e = resolveExperiment(args, warn);
+  checkOutputs(args);
+  const warn = (msg: string) => err(`warning: ${one(msg)}`);
+  let e = await resolveExperiment(args, warn);
   if (e.notebookExact && (args.policyWeights || args.refWeights)) {
     // The notebook's weights come from its seed; a weights file replaces them, so this is no exact replay any more.
     warn('imported weights replace the notebook\'s initial weights: replaying the notebook exactly is off (its attention and x_rejected quirk too)');
     e = { ...e, notebookExact: false };
   }
-  const weights = loadWeights(args, e);
+  const weights = await loadWeights(args, e);
   if (args.exportInit) {
     mkdirSync(args.exportInit, { recursive: true });
     writeFileSync(path.join(args.exportInit, 'policy.safetensors'), exportSafetensors(weights.policy, 'policy'));
@@ -105,17 +117,17 @@ async function main(argv: string[]): Promise<number> {
     onRead: (done) => {
       if (process.stderr.isTTY && performance.now() - lastReport > 1000) {
         lastReport = performance.now();
-        process.stderr.write(`\rstep ${done}/${e.steps}`);
+        progress(`step ${done}/${e.steps}`);
       }
     },
   });
   const seconds = (performance.now() - t0) / 1000;
-  if (process.stderr.isTTY) process.stderr.write('\r');
-  console.log(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
-  console.log(finalTable(e, cmp.logs));
+  if (process.stderr.isTTY) progress('');
+  out(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
+  out(finalTable(e, cmp.logs));
   if (args.json) {
     writeFileSync(args.json, JSON.stringify(resultsJson(e, cmp.logs, tf.getBackend())));
-    console.log(`wrote ${args.json}`);
+    out(`wrote ${one(args.json)}`);
   }
   cmp.dispose();
   return 0;
@@ -123,9 +135,10 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`error: ${err.message}`);
-    if (/Usage|--/.test(err.message) || err.name === 'TypeError') console.error(`\n${USAGE}`);
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    err(`error: ${one(message)}`);
+    if (/Usage|--/.test(message) || (e instanceof Error && e.name === 'TypeError')) err(`\n${USAGE}`);
     process.exit(2);
   },
 );

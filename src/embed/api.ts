@@ -14,20 +14,31 @@
  *
  * Every message is checked against a schema; messages not from the parent
  * window (or, with `origin=` in the link, not from that origin), of unknown
- * type, malformed, or larger than MAX_MESSAGE are ignored.
+ * type, malformed, or larger than MAX_MESSAGE (measured on what arrived,
+ * binary data included) are ignored. Commands are paced (pacer.ts): bursts
+ * of setState coalesce to the last, reloads run at most once a frame.
+ * An `origin=` that is not an origin turns messaging off both ways.
  */
 import { z } from 'zod';
-import { pause, reset, run } from '../state/actions';
-import { decodeLink, encodeLink } from '../state/link';
-import { applyExperimentJson, applyLinkState, linkStateOf } from '../state/share';
+import { notify, pause, reset, run } from '../state/actions';
+import { encodeLink } from '../state/link';
+import { linkStateOf } from '../state/share';
 import { labStore, type LabState } from '../state/store';
 import { SCALAR_METRICS } from '../train/metrics';
 import { resultsJson } from '../train/results';
+import { originFlag } from '../state/origin';
+import { createPacer } from './pacer';
+import { prepareSetState } from './setState';
+import { structuredSize } from './size';
 
 export const EMBED_SOURCE = 'dpo-ipo-lab';
 export const EMBED_VERSION = 1;
 const MAX_MESSAGE = 200_000;
 const PROGRESS_MS = 250;
+/** Reloads (setState, reset) applied per second at most; more coalesce to the last. */
+const RELOADS_PER_SECOND = 4;
+/** Messages looked at per second at most: beyond, they are dropped before any parsing. */
+const MESSAGES_PER_SECOND = 200;
 
 const CommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run') }),
@@ -39,18 +50,9 @@ const CommandSchema = z.discriminatedUnion('type', [
 ]);
 export type EmbedCommand = z.infer<typeof CommandSchema>;
 
-/** A structurally bounded copy check: postMessage can carry anything structured-clone allows. */
-function sizeOf(data: unknown): number {
-  try {
-    return JSON.stringify(data)?.length ?? 0;
-  } catch {
-    return Infinity; // cycles, BigInt: not ours
-  }
-}
-
 export function parseCommand(data: unknown): EmbedCommand | null {
   try {
-    if (typeof data !== 'object' || data === null || sizeOf(data) > MAX_MESSAGE) return null;
+    if (typeof data !== 'object' || data === null || structuredSize(data, MAX_MESSAGE) > MAX_MESSAGE) return null;
     const r = CommandSchema.safeParse(data);
     return r.success ? r.data : null;
   } catch {
@@ -65,17 +67,31 @@ function finalMetrics(s: LabState) {
   }));
 }
 
-function execute(cmd: EmbedCommand, post: (type: string, body?: Record<string, unknown>) => void): void {
-  if (cmd.type === 'run') run();
-  else if (cmd.type === 'pause') pause();
-  else if (cmd.type === 'reset') reset();
-  else if (cmd.link !== undefined) {
-    const { state, notices } = decodeLink(cmd.link);
-    applyLinkState({ ...state, embed: labStore.getState().embed }, notices);
-  } else {
-    const problems = applyExperimentJson(cmd.experiment);
-    if (problems.length > 0) post('error', { message: `setState refused: ${problems.slice(0, 3).join('; ')}` });
+type Post = (type: string, body?: Record<string, unknown>) => void;
+
+/** A command ready to run: setState already checked (refused ones never get here). */
+interface Ready {
+  type: EmbedCommand['type'];
+  apply: () => void;
+}
+
+function prepare(cmd: EmbedCommand, post: Post): Ready | null {
+  if (cmd.type === 'run') return { type: 'run', apply: run };
+  if (cmd.type === 'pause') return { type: 'pause', apply: pause };
+  if (cmd.type === 'reset') return { type: 'reset', apply: reset };
+  const refuse = (problems: string[]) => post('error', { message: `setState refused: ${problems.slice(0, 3).join('; ')}` });
+  const prepared = prepareSetState(cmd as Parameters<typeof prepareSetState>[0]);
+  if ('problems' in prepared) {
+    refuse(prepared.problems);
+    return null;
   }
+  return {
+    type: 'setState',
+    apply: () => {
+      const problems = prepared.apply();
+      if (problems.length > 0) refuse(problems);
+    },
+  };
 }
 
 /** Starts talking to the parent window. Returns a function that stops it. */
@@ -83,17 +99,76 @@ export function startEmbedApi(win: Window = window): () => void {
   const parent = win.parent;
   if (!parent || parent === win) return () => {};
   const allowed = labStore.getState().embed.parentOrigin;
-  const post = (type: string, body: Record<string, unknown> = {}) => parent.postMessage({ source: EMBED_SOURCE, version: EMBED_VERSION, type, ...body }, allowed ?? '*');
+  const asked = originFlag(win.location.href);
+  if (asked !== null && allowed === null) {
+    // The author meant to restrict messaging and the origin is unusable: talk to nobody (fail closed).
+    notify('error', `Embed: origin=${JSON.stringify(asked.slice(0, 60))} is not an origin like https://blog.example, so this lab sends no messages to its page and takes no commands.`);
+    return () => {};
+  }
+  const post = (type: string, body: Record<string, unknown> = {}) => {
+    try {
+      parent.postMessage({ source: EMBED_SOURCE, version: EMBED_VERSION, type, ...body }, allowed ?? '*');
+    } catch {
+      // Never let a failed post escape into a store listener: it would stop the other listeners (the UI).
+    }
+  };
+  let stopped = false;
+  const pacer = createPacer<Ready>({
+    apply: (cmd) => {
+      if (stopped) return; // a frame that fires after stop() applies nothing
+      try {
+        cmd.apply();
+      } catch (err) {
+        post('error', { message: `${cmd.type} failed: ${(err as Error).message}` });
+      }
+    },
+    kind: (cmd) => (cmd.type === 'setState' || cmd.type === 'reset' ? cmd.type : null),
+    onThrottled: (message) => post('error', { message }),
+    frame: (cb) => {
+      let done = false;
+      const once = () => void (done || ((done = true), cb()));
+      win.requestAnimationFrame(once);
+      win.setTimeout(once, 100); // hidden or off-screen frames get no animation frames
+    },
+    later: (cb, ms) => void win.setTimeout(cb, ms),
+    now: () => performance.now(),
+    perSecond: RELOADS_PER_SECOND,
+    maxQueue: 16,
+  });
 
+  let windowStart = 0;
+  let seen = 0;
+  let told = false;
+  // Over the rate, messages are not even parsed; the last one is kept (unparsed) and handled
+  // when the second is over, so a burst still ends on the state the host sent last.
+  let held: { data: unknown } | null = null;
+  const handle = (data: unknown) => {
+    const cmd = parseCommand(data);
+    const r = cmd && prepare(cmd, post);
+    if (r) pacer.push(r);
+  };
   const onMessage = (e: MessageEvent) => {
     if (e.source !== parent || (allowed !== null && e.origin !== allowed)) return;
-    const cmd = parseCommand(e.data);
-    if (!cmd) return;
-    try {
-      execute(cmd, post);
-    } catch (err) {
-      post('error', { message: `${cmd.type} failed: ${(err as Error).message}` });
+    const now = performance.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      seen = 0;
+      told = false;
     }
+    if (++seen > MESSAGES_PER_SECOND) {
+      if (!told) post('error', { message: `messages beyond ${MESSAGES_PER_SECOND} a second are ignored (the last of them is handled when the second is over)` });
+      told = true;
+      if (held === null) {
+        win.setTimeout(() => {
+          const last = held!;
+          held = null;
+          if (!stopped) handle(last.data);
+        }, windowStart + 1000 - now);
+      }
+      held = { data: e.data };
+      return;
+    }
+    handle(e.data);
   };
   win.addEventListener('message', onMessage);
 
@@ -122,6 +197,7 @@ export function startEmbedApi(win: Window = window): () => void {
   resize.observe(win.document.body);
 
   return () => {
+    stopped = true;
     win.removeEventListener('message', onMessage);
     unsubscribe();
     resize.disconnect();

@@ -20,11 +20,25 @@ export interface NamedTensor {
   data: Float32Array;
 }
 
-/** Larger headers are refused (the Rust reference implementation caps at 100 MB). */
-export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Larger headers are refused. The Rust reference caps at 100 MB, but a lab
+ * model has under 100 tensors (a ~10 kB header): 1 MB leaves room for any
+ * metadata while bounding what JSON.parse and the checks below can cost.
+ */
+export const MAX_HEADER_BYTES = 1_000_000;
+/** At most this many header entries (tensors plus __metadata__ keys): 600,000 froze the page for seconds. */
+export const MAX_ENTRIES = 1024;
 
-const FLOAT_DTYPES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+// Own-property lookups only: a dtype such as "toString" or "__proto__" must not find Object.prototype's members.
+const FLOAT_DTYPES = new Map<string, number>([['F32', 4], ['F16', 2], ['BF16', 2], ['F64', 8]]);
 const OTHER_DTYPES = new Set(['BOOL', 'U8', 'I8', 'U16', 'I16', 'U32', 'I32', 'U64', 'I64', 'F8_E4M3', 'F8_E5M2']);
+
+/** A tensor name as an error message shows it: quoted, control characters escaped, and short. */
+export function shortName(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
+}
+
+interface Span { name: string; dtype: string; shape: number[]; begin: number; end: number }
 
 export function parseSafetensors(bytes: Uint8Array): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
   if (bytes.byteLength < 8) {
@@ -48,58 +62,80 @@ export function parseSafetensors(bytes: Uint8Array): { tensors: Map<string, Name
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new SafetensorsError('not a safetensors file: the header is not a JSON object');
   }
+  const entries = Object.entries(header as Record<string, unknown>);
+  if (entries.length > MAX_ENTRIES) {
+    throw new SafetensorsError(`the header lists ${entries.length} entries, over the limit of ${MAX_ENTRIES} (this model has under 100 tensors)`);
+  }
   const dataStart = 8 + headerLen;
   const dataLen = bytes.byteLength - dataStart;
-  const metadata: Record<string, string> = {};
-  const tensors = new Map<string, NamedTensor>();
-  const spans: [number, number, string][] = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  // No prototype: a "__proto__" key is data, not a prototype change.
+  const metadata = Object.create(null) as Record<string, string>;
+  const spans: Span[] = [];
+  // Check every entry before decoding anything: a bad file costs no float conversion.
+  for (const [name, entry] of entries) {
     if (name === '__metadata__') {
-      if (typeof entry !== 'object' || entry === null) throw new SafetensorsError('__metadata__ must be an object');
-      for (const [k, v] of Object.entries(entry)) if (typeof v === 'string') metadata[k] = v;
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new SafetensorsError('__metadata__ must be an object');
+      const meta = Object.entries(entry);
+      if (meta.length > MAX_ENTRIES) throw new SafetensorsError(`__metadata__ has ${meta.length} keys, over the limit of ${MAX_ENTRIES}`);
+      for (const [k, v] of meta) if (typeof v === 'string') metadata[k] = v;
       continue;
     }
-    const { dtype, shape, begin, end } = checkEntry(name, entry);
-    const bytesPer = FLOAT_DTYPES[dtype]!;
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * bytesPer) {
-      throw new SafetensorsError(`tensor "${name}": ${end - begin} bytes do not hold shape [${shape}] of ${dtype}`);
+    const span = checkEntry(name, entry);
+    if (span.end > dataLen) {
+      throw new SafetensorsError(`file is truncated: tensor ${shortName(name)} ends at byte ${span.end} of a ${dataLen}-byte data section`);
     }
-    if (end > dataLen) {
-      throw new SafetensorsError(`file is truncated: tensor "${name}" ends at byte ${end} of a ${dataLen}-byte data section`);
-    }
-    spans.push([begin, end, name]);
-    tensors.set(name, { shape, data: decodeFloats(bytes.subarray(dataStart + begin, dataStart + end), dtype) });
+    spans.push(span);
   }
-  spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i]![0] < spans[i - 1]![1]) {
-      throw new SafetensorsError(`tensors "${spans[i - 1]![2]}" and "${spans[i]![2]}" overlap`);
-    }
-  }
+  checkLayout(spans, dataLen);
+  const tensors = new Map<string, NamedTensor>();
+  for (const s of spans) tensors.set(s.name, { shape: s.shape, data: decodeFloats(bytes.subarray(dataStart + s.begin, dataStart + s.end), s.dtype) });
   return { tensors, metadata };
 }
 
-function checkEntry(name: string, entry: unknown): { dtype: string; shape: number[]; begin: number; end: number } {
-  if (typeof entry !== 'object' || entry === null) throw new SafetensorsError(`tensor "${name}": entry is not an object`);
+/**
+ * The data section holds the tensors back to back and nothing else, as the
+ * Rust reference requires: no overlap, no gap, and no bytes after the last
+ * tensor (200 MB of junk there was accepted before).
+ */
+function checkLayout(spans: Span[], dataLen: number): void {
+  const sorted = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const [i, s] of sorted.entries()) {
+    if (s.begin < at) throw new SafetensorsError(`tensors ${shortName(sorted[i - 1]!.name)} and ${shortName(s.name)} overlap`);
+    if (s.begin > at) throw new SafetensorsError(`${s.begin - at} unused bytes before tensor ${shortName(s.name)} in the data section`);
+    at = s.end;
+  }
+  if (dataLen > at) throw new SafetensorsError(`${dataLen - at} bytes follow the last tensor (the data section must end where the tensors end)`);
+}
+
+function checkEntry(name: string, entry: unknown): Span {
+  if (typeof entry !== 'object' || entry === null) throw new SafetensorsError(`tensor ${shortName(name)}: entry is not an object`);
   const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-  if (typeof e.dtype !== 'string') throw new SafetensorsError(`tensor "${name}": missing dtype`);
-  if (!(e.dtype in FLOAT_DTYPES)) {
-    const what = OTHER_DTYPES.has(e.dtype) ? 'is not a floating-point type' : 'is not a safetensors dtype';
-    throw new SafetensorsError(`tensor "${name}": dtype ${e.dtype} ${what}; weights must be F32 (F16, BF16, F64 are converted)`);
+  const dtype = Object.hasOwn(e, 'dtype') ? e.dtype : undefined;
+  if (typeof dtype !== 'string') throw new SafetensorsError(`tensor ${shortName(name)}: missing dtype`);
+  const bytesPer = FLOAT_DTYPES.get(dtype);
+  if (bytesPer === undefined) {
+    const what = OTHER_DTYPES.has(dtype) ? 'is not a floating-point type' : 'is not a safetensors dtype';
+    throw new SafetensorsError(`tensor ${shortName(name)}: unsupported dtype ${JSON.stringify(dtype.slice(0, 40))}: ${what}; weights must be F32 (F16, BF16, F64 are converted)`);
   }
   const isDim = (d: unknown) => Number.isSafeInteger(d) && (d as number) >= 0;
-  if (!Array.isArray(e.shape) || !e.shape.every(isDim)) throw new SafetensorsError(`tensor "${name}": bad shape`);
-  const off = e.data_offsets;
+  const shape = Object.hasOwn(e, 'shape') ? e.shape : undefined;
+  if (!Array.isArray(shape) || shape.length > 8 || !shape.every(isDim)) throw new SafetensorsError(`tensor ${shortName(name)}: bad shape`);
+  const off = Object.hasOwn(e, 'data_offsets') ? e.data_offsets : undefined;
   if (!Array.isArray(off) || off.length !== 2 || !off.every(isDim) || off[0] > off[1]) {
-    throw new SafetensorsError(`tensor "${name}": bad data_offsets`);
+    throw new SafetensorsError(`tensor ${shortName(name)}: bad data_offsets`);
   }
-  return { dtype: e.dtype, shape: e.shape as number[], begin: off[0] as number, end: off[1] as number };
+  const [begin, end] = off as [number, number];
+  const count = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (end - begin !== count * bytesPer) {
+    throw new SafetensorsError(`tensor ${shortName(name)}: ${end - begin} bytes do not hold shape [${shape}] of ${dtype}`);
+  }
+  return { name, dtype, shape: shape as number[], begin, end };
 }
 
 function decodeFloats(src: Uint8Array, dtype: string): Float32Array {
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const n = src.byteLength / FLOAT_DTYPES[dtype]!;
+  const n = src.byteLength / FLOAT_DTYPES.get(dtype)!;
   const out = new Float32Array(n);
   if (dtype === 'F32') for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
   else if (dtype === 'F64') for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
@@ -127,7 +163,7 @@ export function serializeSafetensors(tensors: Map<string, NamedTensor>, metadata
   let offset = 0;
   for (const [name, t] of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new SafetensorsError(`tensor "${name}": ${t.data.length} values for shape [${t.shape}]`);
+    if (n !== t.data.length) throw new SafetensorsError(`tensor ${shortName(name)}: ${t.data.length} values for shape [${t.shape}]`);
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * n] };
     offset += 4 * n;
   }

@@ -3,9 +3,17 @@
  * and layouts (SPEC 4). Import validates the whole file against the config
  * before returning anything, so a bad file changes nothing.
  */
-import type { LlamaConfig } from './config';
-import { paramSpecs, sizeOf, type ParamSet } from './params';
-import { parseSafetensors, SafetensorsError, serializeSafetensors, type NamedTensor } from './safetensors';
+import { MODEL_PRESETS, type LlamaConfig } from './config';
+import { paramCount, paramSpecs, sizeOf, type ParamSet } from './params';
+import { MAX_HEADER_BYTES, parseSafetensors, SafetensorsError, serializeSafetensors, shortName, type NamedTensor } from './safetensors';
+
+/**
+ * The largest weights file worth reading: the largest model in its widest
+ * accepted dtype (F64, 8 bytes a value), the header cap, and 1 MB for derived
+ * buffers HF checkpoints may carry (rotary inv_freq). Anything bigger is
+ * refused before it is read (a device like /dev/zero never ends).
+ */
+export const MAX_WEIGHTS_BYTES = 8 + MAX_HEADER_BYTES + 8 * Math.max(...Object.values(MODEL_PRESETS).map(paramCount)) + 1_000_000;
 
 export function exportSafetensors(params: ParamSet, role: 'policy' | 'reference'): Uint8Array {
   const named = new Map<string, NamedTensor>();
@@ -21,6 +29,7 @@ export function exportSafetensors(params: ParamSet, role: 'policy' | 'reference'
  * all listed in one error. Non-finite values are refused.
  */
 export function importSafetensors(bytes: Uint8Array, config: LlamaConfig): ParamSet {
+  if (bytes.byteLength > MAX_WEIGHTS_BYTES) throw new SafetensorsError(tooLarge(bytes.byteLength));
   const { tensors } = parseSafetensors(bytes);
   const problems: string[] = [];
   const out = new Map<string, Float32Array>();
@@ -44,13 +53,17 @@ export function importSafetensors(bytes: Uint8Array, config: LlamaConfig): Param
   const expected = new Set(specs.map((s) => s.name));
   // HF checkpoints may carry the rotary inverse-frequency buffer; it is derived, not learned.
   const extra = [...tensors.keys()].filter((k) => !expected.has(k) && !k.endsWith('rotary_emb.inv_freq'));
-  if (extra.length > 0) problems.push(`unexpected tensors: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`);
+  if (extra.length > 0) problems.push(`unexpected tensors: ${extra.slice(0, 5).map(shortName).join(', ')}${extra.length > 5 ? ', …' : ''}`);
   if (problems.length > 0) {
     const shown = problems.slice(0, 6).join('; ') + (problems.length > 6 ? `; and ${problems.length - 6} more` : '');
     throw new SafetensorsError(`weights do not fit this model (${describe(config)}): ${shown}`);
   }
   for (const s of specs) if (out.get(s.name)!.length !== sizeOf(s.shape)) throw new SafetensorsError(`internal size mismatch for ${s.name}`);
   return { config, tensors: out };
+}
+
+export function tooLarge(bytes: number): string {
+  return `the file is ${(bytes / 1e6).toFixed(1)} MB; weights of the largest model take at most ${(MAX_WEIGHTS_BYTES / 1e6).toFixed(1)} MB`;
 }
 
 function describe(c: LlamaConfig): string {

@@ -20,6 +20,7 @@ import { DEFAULT_LOSS_PARAMS } from '../train/catalog';
 import { RunSchema, type Run } from '../train/run';
 import { findPreset } from '../train/presets';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
+import { parseOrigin } from './origin';
 import { CHART_IDS, defaultLinkState, type ChartId, type LinkState } from './linkState';
 
 export const LINK_VERSION = 1;
@@ -126,7 +127,11 @@ const FLAGS: Field<unknown>[] = [
     get: (s) => s.embed.charts.join(',') as never,
     set: (s, v) => void (s.embed.charts = v as ChartId[]),
   }),
-  field({ key: 'origin', name: 'parent origin', schema: z.string().max(200).refine((o) => /^https?:\/\/[^/]+$/.test(o), 'an origin like https://blog.example'), get: (s) => (s.embed.parentOrigin ?? '') as never, set: (s, v) => void (s.embed.parentOrigin = (v as string) || null) }),
+  field({
+    key: 'origin', name: 'parent origin',
+    // Parsed with URL (origin.ts): scheme://host[:port] only. A refused origin leaves the embed talking to no page (embed/api.ts).
+    schema: z.string().max(200).transform((o, ctx) => parseOrigin(o) ?? (ctx.addIssue({ code: 'custom', message: 'not an origin like https://blog.example: http or https, a host, an optional port, nothing else' }), z.NEVER)),
+    get: (s) => (s.embed.parentOrigin ?? '') as never, set: (s, v) => void (s.embed.parentOrigin = (v as string) || null) }),
 ];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -30,10 +30,19 @@ export function resultsJson(e: Experiment, logs: RunLog[], backend: string): Res
   };
 }
 
-const csvCell = (v: string | number | undefined): string => {
+/**
+ * One CSV cell. Numbers stay plain numbers (negative ones included) so they
+ * parse back. Text that a spreadsheet would run as a formula (first character
+ * =, +, -, @, tab or carriage return: OWASP's CSV injection list) gets a
+ * leading single quote and quotes, so it shows as text; a run label is user
+ * input and may arrive in a teaching link.
+ */
+export const csvCell = (v: string | number | undefined): string => {
   if (v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+  if (/^[=+\-@\t\r]/.test(v)) return quote(`'${v}`);
+  return /[",\n\r]/.test(v) ? quote(v) : v;
 };
 
 /** One row per run and step: run, label, loss_type, beta, lr, optimizer, step, then every metric (full float64 precision). */

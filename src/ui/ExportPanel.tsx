@@ -1,32 +1,17 @@
 /** Take the results away (CSV, JSON) and move weights in and out (safetensors, by picker or drop). */
 import { useRef, useState } from 'react';
-import { MODEL_PRESETS } from '../model/config';
-import { importSafetensors } from '../model/weights';
-import { clearWeights, exportWeights, importWeights, notify } from '../state/actions';
+import { clearWeights, exportWeights } from '../state/actions';
 import { labStore } from '../state/store';
 import { resultsCsv, resultsJson } from '../train/results';
 import type { WeightsRole } from '../worker/protocol';
 import { saveFile } from './download';
+import { loadWeightsFile } from './loadWeights';
 import { runName } from '../train/run';
 import { useLab } from './useLab';
 
 function results() {
   const s = labStore.getState();
   return resultsJson(s.experiment, s.series, s.training.backend?.active ?? '');
-}
-
-/** Checks a file here before the worker sees it, so a wrong file gets its message at once and changes nothing. */
-async function loadWeights(role: WeightsRole, file: File): Promise<void> {
-  const bytes = await file.arrayBuffer();
-  const model = labStore.getState().experiment.model;
-  try {
-    importSafetensors(new Uint8Array(bytes), MODEL_PRESETS[model]);
-  } catch (e) {
-    notify('error', `${file.name} was not loaded: ${(e as Error).message}.`);
-    return;
-  }
-  importWeights(role, bytes);
-  notify('info', `${file.name} is now the ${role === 'policy' ? 'initial policy' : 'reference'}; training restarted.`);
 }
 
 function WeightsDrop({ role }: { role: WeightsRole }) {
@@ -47,14 +32,14 @@ function WeightsDrop({ role }: { role: WeightsRole }) {
         e.preventDefault();
         setOver(false);
         const file = e.dataTransfer.files[0];
-        if (file) void loadWeights(role, file);
+        if (file) void loadWeightsFile(role, file);
       }}
     >
       <span>{name}: {custom ? <strong>imported</strong> : 'seeded'}</span>
       <input ref={input} type="file" accept=".safetensors" hidden data-testid={`import-${role}`} onChange={(e) => {
         const file = e.target.files?.[0];
         e.target.value = '';
-        if (file) void loadWeights(role, file);
+        if (file) void loadWeightsFile(role, file);
       }} />
       <button type="button" onClick={() => input.current?.click()}>Import…</button>
       {custom && <button type="button" onClick={() => clearWeights(role)}>Use seeded</button>}

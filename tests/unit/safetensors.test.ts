@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { initParams, paramSpecs } from '../../src/model/params';
-import { MAX_HEADER_BYTES, parseSafetensors, SafetensorsError, serializeSafetensors } from '../../src/model/safetensors';
+import { MAX_ENTRIES, MAX_HEADER_BYTES, parseSafetensors, SafetensorsError, serializeSafetensors } from '../../src/model/safetensors';
 import { exportSafetensors, importSafetensors } from '../../src/model/weights';
 
 const TINY = MODEL_PRESETS.tiny;
@@ -51,10 +51,10 @@ describe('safetensors', () => {
     ['an empty file', () => new Uint8Array(0), /shorter than the 8-byte header/],
     ['a text file', () => new TextEncoder().encode('hello world, not weights'), /truncated|header/],
     ['a truncated file', () => exportSafetensors(initParams(TINY, 1, 0), 'policy').slice(0, 5000), /truncated/],
-    ['an oversized header', () => handMade({}, new Uint8Array(0), MAX_HEADER_BYTES + 1), /header would be 100000001 bytes, over the 100 MB limit/],
+    ['an oversized header', () => handMade({}, new Uint8Array(0), MAX_HEADER_BYTES + 1), /header would be 1000001 bytes, over the 1 MB limit/],
     ['a header that is not JSON', () => { const f = handMade({ a: 1 }); f[9] = 0x7b; f[10] = 0x7b; return f; }, /not valid UTF-8 JSON/],
     ['a JSON array header', () => handMade([1, 2]), /not a JSON object/],
-    ['an integer dtype', () => handMade({ x: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /dtype I64 is not a floating-point type/],
+    ['an integer dtype', () => handMade({ x: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /unsupported dtype "I64": is not a floating-point type/],
     ['an unknown dtype', () => handMade({ x: { dtype: 'Q4', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), /not a safetensors dtype/],
     ['a size that does not match its shape', () => handMade({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), /do not hold shape/],
     ['offsets past the end', () => handMade({ x: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)), /truncated/],
@@ -81,8 +81,46 @@ describe('safetensors', () => {
     const missing = named({});
     missing.delete('lm_head.weight');
     expect(() => importSafetensors(serializeSafetensors(missing), TINY)).toThrow(/: missing lm_head.weight$/);
-    expect(() => importSafetensors(serializeSafetensors(named({ 'model.extra.weight': new Float32Array(2) })), TINY)).toThrow(/unexpected tensors: model.extra.weight/);
+    expect(() => importSafetensors(serializeSafetensors(named({ 'model.extra.weight': new Float32Array(2) })), TINY)).toThrow(/unexpected tensors: "model.extra.weight"/);
     const withNaN = exportSafetensors({ ...p, tensors: new Map([...p.tensors].map(([n, d]) => [n, n === 'model.norm.weight' ? d.map((v, i) => (i === 3 ? NaN : v)) : d])) }, 'policy');
     expect(() => importSafetensors(withNaN, TINY)).toThrow(/model.norm.weight contains NaN/);
+  });
+
+  // Regression tests for hostile files (a probe found each of these).
+  it('regression #4: a header of 600,000 entries is refused at once, by entry count', () => {
+    const header: Record<string, unknown> = {};
+    for (let i = 0; i < 600_000; i++) header[`t${i}`] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] };
+    const file = handMade(header);
+    // Over the 1 MB header cap before anything is parsed.
+    expect(() => parseSafetensors(file)).toThrow(/over the 1 MB limit/);
+    const few: Record<string, unknown> = {};
+    for (let i = 0; i <= MAX_ENTRIES; i++) few[`t${i}`] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] };
+    const t0 = performance.now();
+    expect(() => parseSafetensors(handMade(few))).toThrow(/1025 entries, over the limit of 1024/);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(() => parseSafetensors(handMade({ __metadata__: few }))).toThrow(/__metadata__ has 1025 keys/);
+  });
+
+  it('regression #5: bytes after the last tensor (or a gap between tensors) are refused', () => {
+    const good = exportSafetensors(initParams(TINY, 1, 0), 'policy');
+    const junk = new Uint8Array(good.length + 4096);
+    junk.set(good);
+    expect(() => importSafetensors(junk, TINY)).toThrow(/4096 bytes follow the last tensor/);
+    expect(() => parseSafetensors(handMade({ x: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)))).toThrow(/4 unused bytes before tensor "x"/);
+    expect(() => importSafetensors(good, TINY)).not.toThrow();
+  });
+
+  it('regression #10: dtype "toString", "__proto__", "constructor" are reported as unsupported dtypes', () => {
+    for (const dtype of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      const file = handMade({ x: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4));
+      expect(() => parseSafetensors(file)).toThrow(SafetensorsError);
+      expect(() => parseSafetensors(file)).toThrow(`unsupported dtype "${dtype}"`);
+    }
+    // keys inherited from Object.prototype are not entries either
+    const proto = new TextEncoder().encode('{"x":{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}}');
+    const file = new Uint8Array(8 + proto.length + 4);
+    new DataView(file.buffer).setBigUint64(0, BigInt(proto.length), true);
+    file.set(proto, 8);
+    expect(() => parseSafetensors(file)).toThrow(/missing dtype/);
   });
 });

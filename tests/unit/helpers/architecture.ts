@@ -59,17 +59,20 @@ interface Rule {
   forbidsPackage?: (pkg: string) => boolean;
 }
 
+/** The page's side of worker/: the protocol's types and the clients that start workers (no tfjs in any of them). */
+const PAGE_SIDE_WORKER = ['worker/protocol.ts', 'worker/client.ts', 'worker/weightsCheck.ts'];
+
 /** Local folders each layer may import (type-only imports included: they still couple the code). */
 const ALLOWED: Record<string, (target: string) => boolean> = {
   model: (t) => layerOf(t) === 'model',
   train: (t) => ['model', 'train'].includes(layerOf(t)),
   worker: (t) => ['model', 'train', 'worker'].includes(layerOf(t)),
-  state: (t) => ['model', 'train', 'state'].includes(layerOf(t)) || ['worker/protocol.ts', 'worker/client.ts'].includes(t),
+  state: (t) => ['model', 'train', 'state'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
   charts: (t) => ['charts', 'train'].includes(layerOf(t)),
-  ui: (t) => ['model', 'train', 'state', 'charts', 'ui'].includes(layerOf(t)) || ['worker/protocol.ts', 'worker/client.ts'].includes(t),
+  ui: (t) => ['model', 'train', 'state', 'charts', 'ui'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
   embed: (t) => (['model', 'train', 'state', 'charts', 'ui', 'embed'].includes(layerOf(t)) && t !== 'ui/App.tsx') || t === 'worker/protocol.ts',
   cli: (t) => ['model', 'train', 'state', 'cli'].includes(layerOf(t)),
-  bench: (t) => ['train', 'bench'].includes(layerOf(t)) || ['worker/protocol.ts', 'worker/client.ts'].includes(t),
+  bench: (t) => ['train', 'bench'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
 };
 
 export const RULES: Rule[] = [
