@@ -186,7 +186,7 @@ describe('the lab at full load', () => {
       await page.click('[data-testid=add-run]');
       await waitForState(page, ['idle']);
     }
-    const steps = page.locator('.settings input').first();
+    const steps = page.getByLabel('steps', { exact: true });
     await steps.fill('1000');
     await steps.press('Enter');
     await page.waitForTimeout(200);

@@ -31,7 +31,7 @@ async function exportJson(page: Page) {
 async function setUpExperiment(page: Page) {
   await page.selectOption('select[aria-label="Model size"]', 'tiny');
   await waitForState(page, ['idle']);
-  const steps = page.locator('.settings input').first();
+  const steps = page.getByLabel('steps', { exact: true });
   await steps.fill('60');
   await steps.press('Enter');
   const beta = page.locator('[data-testid=run-1] input[inputmode=decimal]').first();
