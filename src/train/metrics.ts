@@ -40,7 +40,8 @@ export const METRIC_HELP: Record<ScalarMetric, string> = {
 
 export type RunStatus =
   | { state: 'ok' }
-  | { state: 'diverged'; step: number; reason: string };
+  /** Stopped at `step` (0-based): not finite, a margin that blew up, or a collapse to uniform (health.ts). */
+  | { state: 'diverged' | 'blew-up' | 'collapsed'; step: number; reason: string };
 
 /** One run's history: metric name -> one value per completed step. */
 export interface RunLog {

@@ -21,6 +21,7 @@ import type { ParamSet } from '../model/params';
 import type { Granularity, PreferencePair, ScoringMode } from './data';
 import type { OptimizerId } from './catalog';
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
+import { checkHealth } from './health';
 import { emptyRunLog, hMetric, type RunLog, type ScalarMetric } from './metrics';
 import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
 import { packPairs, type ForwardOptions } from './packing';
@@ -195,9 +196,13 @@ export class Comparison {
     const N = this.objective.N;
     const col = (name: (typeof STAT_COLUMNS)[number]) => row[STAT_COLUMNS.indexOf(name)]!;
     const gradNorm = row[COLS + N]!;
-    if (!Number.isFinite(col('loss')) || !Number.isFinite(gradNorm)) {
-      const bad = Number.isFinite(col('loss')) ? `the gradient norm became ${gradNorm}` : `the loss became ${col('loss')}`;
-      log.status = { state: 'diverged', step, reason: `${bad} at step ${step + 1}; learning rate ${this.config.runs[run]!.lr} is too large for this run` };
+    const h = Array.from({ length: N }, (_, k) => row[COLS + k]!);
+    // Exponentiate in float64 on the host: the log-prob keeps 1e-30 and below exact (SPEC 6).
+    const piChosen = Math.exp(col('logp_last_chosen'));
+    const piRej = Math.exp(col('logp_last_rejected'));
+    const status = checkHealth({ step, loss: col('loss'), gradNorm, piChosen, piRej, h }, this.config.runs[run]!, this.config.model.vocabSize);
+    if (status.state === 'diverged') {
+      log.status = status; // nothing finite to record
       return;
     }
     const m = log.metrics;
@@ -206,10 +211,11 @@ export class Comparison {
       push(name, col(name));
     }
     push('grad_norm', gradNorm);
-    // Exponentiate in float64 on the host: the log-prob keeps 1e-30 and below exact (SPEC 6).
-    push('pi_chosen', Math.exp(col('logp_last_chosen')));
-    push('pi_rej', Math.exp(col('logp_last_rejected')));
-    for (let k = 0; k < N; k++) m[hMetric(k)]!.push(row[COLS + k]!);
+    push('pi_chosen', piChosen);
+    push('pi_rej', piRej);
+    for (let k = 0; k < N; k++) m[hMetric(k)]!.push(h[k]!);
+    // A run that blew up or collapsed keeps the step that shows it, then stops.
+    log.status = status;
   }
 
   /**

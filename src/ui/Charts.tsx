@@ -14,6 +14,7 @@ import { Squeeze } from './Squeeze';
 import { REWARD_METRICS, type ChartId, type RewardMetric } from '../state/linkState';
 import { hMetric } from '../train/metrics';
 import { runName } from '../train/run';
+import { STOPPED_LABEL } from '../train/health';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 
@@ -23,14 +24,14 @@ const SIGMOID_HALF = 1 / (1 + Math.exp(-0.5));
 export function RunLegend() {
   const runs = useLab((s) => s.experiment.runs);
   const hidden = useLab((s) => s.view.hidden);
-  const diverged = useLab(useShallow((s) => s.series.map((x) => x.status.state === 'diverged')));
+  const stopped = useLab(useShallow((s) => s.series.map((x) => (x.status.state === 'ok' ? null : STOPPED_LABEL[x.status.state]))));
   return (
     <div className="legend" role="group" aria-label="Show or hide runs">
       {runs.map((r, i) => (
         <button key={i} type="button" className="legend-item" aria-pressed={!hidden[i]} data-testid={`legend-${i}`} onClick={() => toggleHidden(i)} title={hidden[i] ? 'show this run' : 'hide this run'}>
           <span className="swatch" style={{ background: hidden[i] ? 'transparent' : runColor(i), borderColor: runColor(i) }} />
           {runName(r)}
-          {diverged[i] && <span className="badge">diverged</span>}
+          {stopped[i] && <span className="badge">{stopped[i]}</span>}
         </button>
       ))}
     </div>

@@ -1,6 +1,7 @@
 /** The latest value of the key metrics of every run, as numbers. */
 import { runColor } from '../charts/colors';
 import { formatValue } from '../charts/format';
+import { STOPPED_LABEL } from '../train/health';
 import { hMetric } from '../train/metrics';
 import { runName } from '../train/run';
 import { useLab } from './useLab';
@@ -34,7 +35,7 @@ export function FinalTable() {
                 <td>{formatValue(last(i, 'sigma_margin'))}</td>
                 <td>{formatValue(hs.length ? hs.reduce((a, b) => a + b, 0) / hs.length : undefined)}</td>
                 <td>{formatValue(1 / (2 * r.beta))}</td>
-                <td>{status?.state === 'diverged' ? `diverged at step ${status.step + 1}` : series[i]?.metrics.loss?.length ? 'ok' : '–'}</td>
+                <td>{status && status.state !== 'ok' ? `${STOPPED_LABEL[status.state]} at step ${status.step + 1}` : series[i]?.metrics.loss?.length ? 'ok' : '–'}</td>
               </tr>
             );
           })}

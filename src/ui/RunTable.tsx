@@ -57,7 +57,7 @@ export function RunTable() {
                   <NumberField key={p} label={LOSS_PARAM_INFO[p].label} value={r[p]} onCommit={(v) => updateRun(i, { [p]: v })} />
                 ))}
               </div>
-              {status?.state === 'diverged' && (
+              {status && status.state !== 'ok' && (
                 <p className="run-status" role="alert" data-testid={`diverged-${i}`}>
                   Stopped: {status.reason}.
                 </p>

@@ -185,3 +185,25 @@ describe('comparison trainer', () => {
     cmp.dispose();
   });
 });
+
+describe('stopped runs name their real cause (hostile input 10)', () => {
+  it('β = 1e-30 blames β; lr 1e6 blows DPO up and collapses Adam IPO to uniform; the sane run goes on', async () => {
+    const logs = await train(tinySpec({
+      steps: 6,
+      runs: [
+        { loss: 'ipo', beta: 1e-30, lr: 1e-4 },
+        { loss: 'dpo', beta: 0.1, lr: 1e6 },
+        { loss: 'ipo', beta: 0.5, lr: 1e6, optimizer: 'adam' },
+        { loss: 'dpo', beta: 0.1, lr: 0.1 },
+      ],
+    }));
+    expect(logs.map((l) => l.status.state)).toEqual(['diverged', 'blew-up', 'collapsed', 'ok']);
+    const reason = (i: number) => (logs[i]!.status.state === 'ok' ? '' : (logs[i]!.status as { reason: string }).reason);
+    expect(reason(0)).toMatch(/before any update, so the learning rate is not the cause: β = 1e-30/);
+    expect(reason(1)).toMatch(/learning rate 1000000 is too large/);
+    expect(reason(2)).toMatch(/collapsed to the uniform distribution/);
+    // A run that blew up or collapsed keeps the step that shows it, then stops; the others go on.
+    expect(logs[1]!.metrics.loss!.length).toBeLessThan(6);
+    expect(logs[3]!.metrics.loss).toHaveLength(6);
+  });
+});
