@@ -3,7 +3,7 @@
  * run editor only when the link asks for it, optional autoplay.
  */
 import { useEffect, useRef } from 'react';
-import { run } from '../state/actions';
+import { autoplay } from '../state/actions';
 import { shareUrl } from '../state/share';
 import { labStore } from '../state/store';
 import { PRESETS } from '../train/presets';
@@ -23,7 +23,8 @@ export function EmbedApp() {
   useEffect(() => {
     if (embed.autoplay && !autoplayed.current && state === 'idle') {
       autoplayed.current = true;
-      run();
+      autoplay(); // asks first when the link's experiment is expensive
+
     }
   }, [embed.autoplay, state]);
   const full = shareUrl(labStore.getState(), window.location.href, { on: false, autoplay: false, controls: false });

@@ -5,6 +5,7 @@
  */
 import type { PreferencePair } from '../train/data';
 import { describeIssues, ExperimentSchema, type Experiment } from '../train/experiment';
+import { describeCost, estimateCost, needsConsent } from '../train/cost';
 import { LIMITS } from '../train/limits';
 import { findPreset } from '../train/presets';
 import { applyRunPatch, type RunPatch } from '../train/run';
@@ -179,6 +180,21 @@ export function removeRun(index: number): void {
 }
 
 export const run = () => send({ type: 'run' });
+
+/**
+ * An autoplay (embed, link): starts training unless the experiment would cost
+ * more than a reader expects from a page (cost.ts); then it says what it would
+ * cost and waits for Run. Returns whether it started.
+ */
+export function autoplay(): boolean {
+  const cost = estimateCost(get().experiment);
+  if (!needsConsent(cost)) {
+    run();
+    return true;
+  }
+  notify('info', `This experiment would take ${describeCost(cost)} on a machine like ours, so it does not start by itself: press Run to train it anyway.`);
+  return false;
+}
 export const pause = () => send({ type: 'pause' });
 export const step = () => send({ type: 'step' });
 export const reset = () => reload();

@@ -1,5 +1,7 @@
 /** Run / pause / step / reset, progress and speed. Space toggles run and pause. */
+import { useMemo } from 'react';
 import { reset, step, toggleRunning } from '../state/actions';
+import { describeCost, estimateCost } from '../train/cost';
 import { useLab } from './useLab';
 
 const STATE_TEXT = { starting: 'starting…', idle: 'ready', running: 'training', paused: 'paused', done: 'done' } as const;
@@ -10,6 +12,8 @@ export function Transport() {
   const total = useLab((s) => s.experiment.steps);
   const speed = useLab((s) => s.training.stepsPerSecond);
   const firstStep = useLab((s) => s.training.firstStepMs);
+  const experiment = useLab((s) => s.experiment);
+  const cost = useMemo(() => estimateCost(experiment), [experiment]);
   const running = state === 'running';
   const busy = state === 'starting';
   return (
@@ -28,6 +32,7 @@ export function Transport() {
         <span>{STATE_TEXT[state]}</span>
         <span>step {current} / {total}</span>
         {speed !== null && <span data-testid="speed">{speed.toFixed(speed < 10 ? 1 : 0)} steps/s</span>}
+        {state === 'idle' && current === 0 && <span data-testid="cost" title="estimated from the model and data sizes, for a 2-core machine">{describeCost(cost)}</span>}
         {firstStep !== null && <span title="time to the first step, shader compilation or WASM warm-up included">first step {Math.round(firstStep)} ms</span>}
       </div>
     </section>

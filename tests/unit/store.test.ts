@@ -1,6 +1,6 @@
 // The store and its actions, driven without React or a worker: a fake engine records what would be sent.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addRun, applyPreset, chooseBackend, clearWeights, connectEngine, duplicateRun, importWeights, onWorkerEvent, removeRun, setData, setNotebookExact, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
+import { addRun, applyPreset, autoplay, chooseBackend, clearWeights, connectEngine, duplicateRun, importWeights, onWorkerEvent, removeRun, setData, setExperiment, setNotebookExact, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
 import { initialState, labStore } from '../../src/state/store';
 import type { ToWorker } from '../../src/worker/protocol';
 
@@ -138,5 +138,20 @@ describe('replaying the notebook exactly', () => {
     expect(s().experiment.notebookExact).toBe(false);
     expect(s().notices.at(-1)!.text).toMatch(/Imported weights replace the notebook's/);
     expect(last()).toMatchObject({ type: 'load', experiment: { notebookExact: false } });
+  });
+});
+
+describe('autoplay weighs the experiment first (hostile input 3)', () => {
+  it('starts a light experiment, and asks before an expensive one, saying what it would cost', () => {
+    expect(autoplay()).toBe(true);
+    expect(last()).toEqual({ type: 'run' });
+    const heavyPair = { prompt: Array.from({ length: 32 }, (_, i) => i), chosen: Array.from({ length: 16 }, (_, i) => i), rejected: Array.from({ length: 16 }, (_, i) => 31 - i) };
+    const experiment = { ...s().experiment, steps: 10_000, granularity: 'sequence', data: Array(8).fill(heavyPair), runs: Array(8).fill(s().experiment.runs[0]) };
+    expect(setExperiment(experiment)).toEqual([]);
+    const before = sent.length;
+    expect(autoplay()).toBe(false);
+    expect(sent.slice(before).map((m) => m.type)).not.toContain('run');
+    expect(s().notices.at(-1)!.text).toMatch(/would take about \d+(\.\d)? h and 1\.\d GB .* does not start by itself: press Run/);
+    expect(s().experiment.runs).toHaveLength(8); // nothing of the experiment is lost
   });
 });
