@@ -21,7 +21,7 @@ import { RunSchema, type Run } from '../train/run';
 import { findPreset } from '../train/presets';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 import { parseOrigin } from './origin';
-import { CHART_IDS, defaultLinkState, type ChartId, type LinkState } from './linkState';
+import { CHART_IDS, defaultLinkState, REWARD_METRICS, type ChartId, type LinkState } from './linkState';
 
 export const LINK_VERSION = 1;
 /** Longer payloads are refused before decompression (a hostile link cannot make the page churn). */
@@ -99,7 +99,7 @@ export const FIELDS: Field<unknown>[] = [
   field({ key: 'll', name: 'loss log scale', schema: z.boolean(), get: (s) => s.view.lossLog, set: (s, v) => void (s.view.lossLog = v) }),
   field({
     key: 'rm', name: 'rewards chart metric',
-    schema: z.enum(['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm']),
+    schema: z.enum(REWARD_METRICS),
     get: (s) => s.view.rewardMetric, set: (s, v) => void (s.view.rewardMetric = v),
   }),
   field({ key: 'fr', name: 'inspected run', schema: runIndex, get: (s) => s.view.hRun, set: (s, v) => void (s.view.hRun = v) }),
