@@ -174,3 +174,48 @@ export function needsMore(current: readonly { loss: LossId }[], next: readonly {
   return (b.reference && !a.reference) || (b.mismatched && !a.mismatched);
 }
 
+
+/**
+ * The GPO view (Tang et al. 2024, Generalized Preference Optimization, seeds/004): an offline preference
+ * loss is f(βh) for a convex f, and its gradient in h is β f′(βh), so −f′(βh) is how hard a step pushes
+ * the margin up. Written in the lab's β: DPO is f(βh) exactly, hinge (SLiC) too, and the lab's IPO is
+ * f(βh)/β² with f(x) = (x − ½)² (Tang et al. write (βh − 1)², their β being twice IPO's; the factor
+ * 1/β² scales the step, not where it vanishes). Pure math, for the chart and the tests.
+ */
+export const GPO_FAMILIES = ['logistic', 'hinge', 'square'] as const;
+export type GpoFamily = (typeof GPO_FAMILIES)[number];
+
+export interface GpoFamilyInfo {
+  label: string;
+  /** Which of the lab's losses it is. */
+  losses: LossId[];
+  /** f(x) in KaTeX. */
+  formula: string;
+  f: (x: number) => number;
+  /** −f′(x): the gradient weight (a subgradient at the hinge's corner: 0). */
+  weight: (x: number) => number;
+}
+
+export const GPO: Record<GpoFamily, GpoFamilyInfo> = {
+  logistic: {
+    label: 'logistic (DPO)', losses: ['dpo'], formula: String.raw`\log(1 + e^{-x})`,
+    // log(1 + e^-x) without overflow on either side.
+    f: (x) => (x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x))),
+    weight: (x) => 1 / (1 + Math.exp(x)),
+  },
+  hinge: {
+    label: 'hinge (SLiC)', losses: ['hinge'], formula: String.raw`\max(0,\ 1 - x)`,
+    f: (x) => Math.max(0, 1 - x),
+    weight: (x) => (x < 1 ? 1 : 0),
+  },
+  square: {
+    label: 'square (IPO)', losses: ['ipo', 'ipo_mean'], formula: String.raw`(x - \tfrac12)^2`,
+    f: (x) => (x - 0.5) ** 2,
+    weight: (x) => 1 - 2 * x,
+  },
+};
+
+/** The GPO family a loss belongs to, or null (the lab's other losses are not one f of βh alone). */
+export function gpoFamilyOf(loss: LossId): GpoFamily | null {
+  return GPO_FAMILIES.find((g) => GPO[g].losses.includes(loss)) ?? null;
+}

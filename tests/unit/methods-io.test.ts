@@ -78,6 +78,13 @@ describe('the teaching link', () => {
     });
   }
 
+  it('an embed can show the GPO view (charts=gpo)', () => {
+    const r = decodeLink('v=1&embed=1&charts=gpo,pi-rej');
+    expect(r.notices).toEqual([]);
+    expect(r.state.embed.charts).toEqual(['gpo', 'pi-rej']);
+    expect(encodeLink(r.state)).toBe('v=1&embed=1&charts=gpo%2Cpi-rej');
+  });
+
   it('refuses KTO on answers of one kind: its labels fall back to the pairs\' own, and it says why', () => {
     const s = stateWith({ model: 'tiny', steps: 77, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }], data: ALL_DESIRABLE });
     const p = payloadOf(encodeLink(s));

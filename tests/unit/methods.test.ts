@@ -1,6 +1,6 @@
 // The seeds' other methods in the engine: KTO's z0 and its TRL metrics against a direct float64
 // computation, CPO against DPO without its reference plus alpha NLL, a comparison of reference-free runs
-// that needs no reference.
+// that needs no reference, and the GPO families' math.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../helpers/close';
@@ -8,10 +8,11 @@ import { MODEL_PRESETS } from '../../src/model/config';
 import { packWeights } from '../../src/model/llama';
 import { initParams, type ParamSet } from '../../src/model/params';
 import { STACKED } from '../../src/model/weightLayout';
-import { DEFAULT_LOSS_PARAMS, type LossId, type LossParams } from '../../src/train/catalog';
+import { DEFAULT_LOSS_PARAMS, GPO, GPO_FAMILIES, gpoFamilyOf, type LossId, type LossParams } from '../../src/train/catalog';
 import { type Granularity, type PreferencePair } from '../../src/train/data';
 import { comparisonConfig, parseExperiment, type ExperimentSpec } from '../../src/train/experiment';
 import { buildScoringConstants, tokenLogProbs } from '../../src/train/logprobs';
+import { LOSSES } from '../../src/train/losses';
 import { buildObjectiveConstants, runLosses } from '../../src/train/objective';
 import { mismatchedAnswers, packPairs } from '../../src/train/packing';
 import { applyRunPatch } from '../../src/train/run';
@@ -189,5 +190,38 @@ describe('a comparison of reference-free runs needs no reference', () => {
   it('a run that reads the reference refuses to start without one', () => {
     const d = parseExperiment(spec({ runs: [{ loss: 'simpo', beta: 2, lr: 0.05 }, { loss: 'dpo', beta: 0.1, lr: 0.1 }] }));
     expect(() => new Comparison(comparisonConfig(d), seededWeights(d).policy, null, STACKED)).toThrow(/DPO needs a reference model/);
+  });
+});
+
+describe('the GPO families (Tang et al. 2024)', () => {
+  it('map the lab\'s losses: DPO is logistic, hinge is SLiC\'s, IPO is the square; the others have none', () => {
+    expect(Object.fromEntries((['dpo', 'hinge', 'ipo', 'ipo_mean', 'cdpo', 'kto', 'cpo', 'simpo'] as const).map((l) => [l, gpoFamilyOf(l)]))).toEqual({
+      dpo: 'logistic', hinge: 'hinge', ipo: 'square', ipo_mean: 'square', cdpo: null, kto: null, cpo: null, simpo: null,
+    });
+  });
+
+  it('f matches the lab\'s losses at x = beta h (IPO up to its 1/beta^2), with hand-computed values', () => {
+    expectAllClose([GPO.logistic.f(0), GPO.logistic.f(2), GPO.logistic.f(-40), GPO.hinge.f(0.25), GPO.square.f(2)], [Math.LN2, Math.log(1 + Math.exp(-2)), 40, 0.75, 2.25], { rel: 1e-12 });
+    expectAllClose([GPO.logistic.weight(0), GPO.hinge.weight(3), GPO.square.weight(0.5), GPO.square.weight(2)], [0.5, 0, 0, -3], { rel: 1e-12, abs: 1e-15 });
+    const hs = [-3, -0.4, 0.3, 1.7, 6];
+    for (const beta of [0.1, 0.5, 2]) {
+      const z = tf.zeros([hs.length]);
+      const at = (loss: LossId) => tf.tidy(() => LOSSES[loss].fn({ pc: tf.tensor1d(hs), pr: z, rc: z, rr: z, beta, params: DEFAULT_LOSS_PARAMS }).losses.arraySync() as number[]);
+      expectAllClose(at('dpo'), hs.map((h) => GPO.logistic.f(beta * h)), { rel: 1e-5, abs: 1e-6 }, `DPO beta ${beta}`);
+      expectAllClose(at('hinge'), hs.map((h) => GPO.hinge.f(beta * h)), { rel: 1e-5, abs: 1e-6 }, `hinge beta ${beta}`);
+      expectAllClose(at('ipo'), hs.map((h) => GPO.square.f(beta * h) / beta ** 2), { rel: 1e-5 }, `IPO beta ${beta}`);
+    }
+  });
+
+  it('the weight is -f\' (central differences), and only DPO\'s never reaches 0 while IPO\'s changes sign at 1/2', () => {
+    for (const g of GPO_FAMILIES) {
+      for (const x of [-4, -1.3, 0.2, 0.7, 2.2, 9]) {
+        const d = 1e-6;
+        expect(Math.abs(GPO[g].weight(x) + (GPO[g].f(x + d) - GPO[g].f(x - d)) / (2 * d)), `${g} at ${x}`).toBeLessThan(1e-6);
+      }
+    }
+    for (const x of [1, 5, 20, 30]) expect(GPO.logistic.weight(x)).toBeGreaterThan(0);
+    expect(Math.sign(GPO.square.weight(0.4))).toBe(1);
+    expect(Math.sign(GPO.square.weight(0.6))).toBe(-1);
   });
 });
