@@ -18,6 +18,8 @@ export const SCALAR_METRICS = [
   'pi_rej',
   /** sigmoid(beta h) of the last unit (the notebook's logistic_prob). */
   'sigma_margin',
+  /** NLL of the chosen answers per token (TRL's CPO and ORPO log it as nll_loss). */
+  'nll_loss',
 ] as const;
 export type ScalarMetric = (typeof SCALAR_METRICS)[number];
 
@@ -36,6 +38,7 @@ export const METRIC_HELP: Record<ScalarMetric, string> = {
   pi_chosen: 'probability of the last chosen token',
   pi_rej: 'probability of the last rejected token',
   sigma_margin: 'sigmoid(beta h) for the last token (or whole answer at sequence level)',
+  nll_loss: 'negative log-likelihood of the chosen answers, per token (what CPO adds, α times; TRL\'s CPO and ORPO log it)',
 };
 
 export type RunStatus =

@@ -45,6 +45,8 @@ export const STAT_COLUMNS = [
   'logps/chosen', 'logps/rejected', 'logp_last_chosen', 'logp_last_rejected', 'sigma_margin',
   /** KTO's z0 for the run's policy (NaN when the comparison scores no mismatched pairs). */
   'kl',
+  /** NLL of the chosen answers per token, over all their tokens (TRL's nll_loss: a cross-entropy over the chosen tokens). */
+  'nll_loss',
 ] as const;
 
 export interface ObjectiveConstants {
@@ -235,6 +237,7 @@ export function runStats(tokenLogp: Tensor, runs: RunObjective[], k: ObjectiveCo
     overPairs(tf.sum(tf.mul(s.pr, k.lastR), -1)),
     overPairs(tf.squeeze(tf.sigmoid(tf.mul(s.beta, pick((p) => p.hLast))), [2])),
     k.kl ? tf.reshape(klEstimate(s, k), [G, 1]) : tf.fill([G, 1], NaN),
+    tf.reshape(tf.div(tf.neg(tf.sum(tf.mul(s.pc, k.validC), [1, 2])), tf.sum(k.validC)), [G, 1]),
   ];
   const hPerToken = tf.div(tf.sum(tf.mul(hTok, k.validBoth), 1), k.pairsPerToken); // [G, N]
   return tf.concat([...columns, hPerToken], 1);

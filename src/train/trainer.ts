@@ -212,7 +212,7 @@ export class Comparison {
     }
     const m = log.metrics;
     const push = (name: ScalarMetric, v: number) => m[name]!.push(v);
-    for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'sigma_margin'] as const) {
+    for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'sigma_margin', 'nll_loss'] as const) {
       push(name, col(name));
     }
     push('grad_norm', gradNorm);

@@ -107,6 +107,8 @@ describe('KTO (Ethayarajh et al. 2024; TRL KTOTrainer)', () => {
         mean(desirable.map(([p, a]) => logp(p, a))), mean(undesirable.map(([p, a]) => logp(p, a)))],
       { rel: 1e-4, abs: 1e-6 }, 'KTO metrics',
     );
+    // nll_loss (TRL's CPO and ORPO name): the cross-entropy over every chosen token, whatever the loss.
+    expectAllClose([k.nll_loss![0]!], [-mean(data.flatMap((p) => answerLogps(policy, p.prompt, p.chosen)))], { rel: 1e-4 }, 'nll_loss');
     // The DPO run beside it keeps the pairs' meaning (labels are KTO's only); every run gets a kl.
     expectAllClose([logs[1]!.metrics['rewards/chosen']![0]!], [mean(data.map((p) => reward(p, 'chosen')))], { rel: 1e-4 }, 'DPO rewards/chosen');
     expect(logs[1]!.metrics.kl).toHaveLength(1);
