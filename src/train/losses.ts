@@ -26,8 +26,8 @@ export interface LossInputs {
   beta: Tensor | number;
   params: LossParams;
   /**
-   * The chosen answer's log-prob averaged over its tokens, per unit (CPO's NLL term). Absent: pc itself
-   * (a token unit, or an answer already length-averaged).
+   * Per unit, minus CPO's NLL term: the chosen log-prob per token, such that the mean over units is the mean
+   * over every chosen token (TRL's cross-entropy). Absent: pc itself (a token unit).
    */
   chosenMeanLogp?: Tensor;
   /** KTO only: its reference point and each answer's label (objective.ts computes them). */

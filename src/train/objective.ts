@@ -171,8 +171,9 @@ function evaluate(s: Split, g: LossGroup, k: ObjectiveConstants) {
     pc: answerLogp(s.pc, k.validC, k.lenC, mean), pr: answerLogp(s.pr, k.validR, k.lenR, mean),
     rc: answerLogp(k.refC, k.validC, k.lenC, mean), rr: answerLogp(k.refR, k.validR, k.lenR, mean),
   };
-  // CPO's NLL is per token: the chosen answer's mean log-prob (its units are sums unless the loss averages).
-  const chosenMeanLogp = mean ? units.pc : answerLogp(s.pc, k.validC, k.lenC, true);
+  // CPO's NLL is TRL's cross-entropy over every chosen token: each pair's sum over the mean chosen length,
+  // so that the mean over pairs is the mean over all chosen tokens.
+  const chosenMeanLogp = tf.div(answerLogp(s.pc, k.validC, k.lenC, false), tf.mean(k.lenC));
   return { out: info.fn({ ...units, ...extra, chosenMeanLogp }), mean, units };
 }
 

@@ -143,13 +143,13 @@ describe('CPO (Xu et al. 2024; TRL CPOTrainer)', () => {
     scoring.dispose();
     k.dispose();
     const chosen = out.pc.map((row, i) => row.slice(0, data[i]!.chosen.length));
-    const nll = granularity === 'token' ? -mean(chosen.flat()) : -mean(chosen.map(mean));
+    const nll = -mean(chosen.flat()); // TRL: the cross-entropy over every chosen token, at either level
     return { L: out.L, nll };
   }
 
   for (const granularity of ['token', 'sequence'] as const) {
     it(`equals DPO without its reference plus alpha times the NLL of the chosen answer (${granularity} level)`, () => {
-      // Unequal chosen lengths at sequence level: the NLL is each chosen answer's mean, averaged over pairs.
+      // Unequal chosen lengths at sequence level: the NLL is still the mean over every chosen token, as TRL's.
       const data = granularity === 'token' ? PAIRS : [PAIRS[0]!, { prompt: [1, 2], chosen: [3, 4], rejected: [5, 6, 7] }];
       for (const cpoAlpha of [0, 1, 2.5]) {
         const { L, nll } = losses([{ loss: 'cpo', params: { ...DEFAULT_LOSS_PARAMS, cpoAlpha } }, { loss: 'dpo', params: DEFAULT_LOSS_PARAMS }], granularity, data);
