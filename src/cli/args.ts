@@ -1,5 +1,6 @@
 /** Command-line arguments of `npm run experiment`, parsed and checked. */
 import { parseArgs } from 'node:util';
+import { CPO_VARIANTS } from '../train/catalog';
 import { MODEL_IDS } from '../train/experiment';
 import { describeRange, LIMITS } from '../train/limits';
 import { PRESETS } from '../train/presets';
@@ -19,7 +20,8 @@ export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url
   --seed <N>                 initialisation seed, ${describeRange(LIMITS.seed)} (default: the preset's)
   --run <i>.<key>=<value>    change one setting of run i (1..${LIMITS.runs.max}); repeatable. Keys: ${runKeys}.
                              beta ${describeRange(LIMITS.beta)}, lr ${describeRange(LIMITS.lr)}, labelSmoothing ${describeRange(LIMITS.labelSmoothing)},
-                             dpopLambda ${describeRange(LIMITS.dpopLambda)}, simpoGamma ${describeRange(LIMITS.simpoGamma)}
+                             dpopLambda ${describeRange(LIMITS.dpopLambda)}, simpoGamma ${describeRange(LIMITS.simpoGamma)},
+                             cpoAlpha ${describeRange(LIMITS.cpoAlpha)}, cpoVariant ${CPO_VARIANTS.join('|')}, ktoLambdaD and ktoLambdaU ${describeRange(LIMITS.ktoLambda)}
   --notebook-exact           replay the MA-RLHF notebook exactly: PyTorch's initial weights for the seed,
                              its answer-only attention and x_rejected quirk, same-position scoring, token level
   --backend ${NODE_BACKENDS.join('|').padEnd(17)}tfjs backend (default: wasm)

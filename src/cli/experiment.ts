@@ -61,7 +61,8 @@ export async function resolveExperiment(args: CliArgs, warn: (msg: string) => vo
     if (next.run === null) throw new Error(next.problems.join('; '));
     e.runs[run] = next.run;
   }
-  return e;
+  // What needs the runs and the data together (KTO's labels) is checked again after the edits.
+  return args.runEdits.length > 0 ? parseExperiment(e) : e;
 }
 
 async function loadWeights(args: CliArgs, e: Experiment): Promise<InitialWeights> {

@@ -24,7 +24,7 @@ import { notify, pause, reset, run } from '../state/actions';
 import { encodeLink } from '../state/link';
 import { linkStateOf } from '../state/share';
 import { labStore, type LabState } from '../state/store';
-import { SCALAR_METRICS } from '../train/metrics';
+import { KL_METRIC, SCALAR_METRICS } from '../train/metrics';
 import { resultsJson } from '../train/results';
 import { originFlag } from '../state/origin';
 import { createPacer } from './pacer';
@@ -63,7 +63,7 @@ export function parseCommand(data: unknown): EmbedCommand | null {
 function finalMetrics(s: LabState) {
   return resultsJson(s.experiment, s.series, s.training.backend?.active ?? '').runs.map(({ metrics, ...run }) => ({
     ...run,
-    final: Object.fromEntries([...SCALAR_METRICS, ...Object.keys(metrics).filter((k) => k.startsWith('h/'))].map((m) => [m, metrics[m]?.at(-1) ?? null])),
+    final: Object.fromEntries([...SCALAR_METRICS, ...Object.keys(metrics).filter((k) => k.startsWith('h/') || k === KL_METRIC)].map((m) => [m, metrics[m]?.at(-1) ?? null])),
   }));
 }
 

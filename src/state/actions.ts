@@ -3,6 +3,7 @@
  * outside components (zustand's recommended shape), so the store can be
  * driven and tested without React or a worker.
  */
+import { comparisonNeeds, LOSS_CATALOG, needsMore } from '../train/catalog';
 import type { PreferencePair } from '../train/data';
 import { describeIssues, ExperimentSchema, type Experiment } from '../train/experiment';
 import { describeCost, estimateCost, needsConsent } from '../train/cost';
@@ -141,6 +142,16 @@ export function updateRun(index: number, patch: RunPatch): string[] {
   if (r.run === null) return r.problems;
   const runs = experiment.runs.map((run, i) => (i === index ? r.run : run));
   if (training.step === 0) return setExperiment({ ...experiment, runs }, null);
+  // What needs the runs and the data together (KTO's labels) is checked live too.
+  const checked = ExperimentSchema.safeParse({ ...experiment, runs });
+  if (!checked.success) return describeIssues(checked.error, `run ${index + 1}: `);
+  if (needsMore(experiment.runs, runs)) {
+    // The running comparison does not compute what the new loss reads (a reference, KTO's mismatched pairs).
+    set({ experiment: checked.data, presetId: null });
+    reload();
+    notify('info', `${LOSS_CATALOG[r.run.loss].label} needs ${comparisonNeeds([r.run]).mismatched ? 'mismatched prompt/answer pairs scored' : 'the reference model scored'}, which the running comparison did not do, so training restarted from step 0.`);
+    return [];
+  }
   set((s) => ({
     experiment: { ...s.experiment, runs },
     presetId: null,
@@ -154,6 +165,8 @@ function describePatch(p: RunPatch): string {
   const parts = [
     p.loss && `loss ${p.loss}`, p.beta !== undefined && `β ${p.beta}`, p.lr !== undefined && `lr ${p.lr}`, p.optimizer,
     p.labelSmoothing !== undefined && `ε ${p.labelSmoothing}`, p.dpopLambda !== undefined && `λ ${p.dpopLambda}`, p.simpoGamma !== undefined && `γ ${p.simpoGamma}`,
+    p.cpoAlpha !== undefined && `α ${p.cpoAlpha}`, p.cpoVariant && `CPO ${p.cpoVariant}`,
+    p.ktoLambdaD !== undefined && `λ_D ${p.ktoLambdaD}`, p.ktoLambdaU !== undefined && `λ_U ${p.ktoLambdaU}`,
   ];
   return parts.filter(Boolean).join(', ') || 'changed';
 }

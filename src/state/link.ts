@@ -13,15 +13,15 @@
 import LZString from 'lz-string';
 import { z } from 'zod';
 import { MODEL_PRESETS } from '../model/config';
-import { validateData } from '../train/data';
-import { ExperimentSchema, PairSchema, type Experiment } from '../train/experiment';
+import { answerLabels, ktoDataProblem, validateData, withLabels, type PreferencePair } from '../train/data';
+import { describeIssues, ExperimentSchema, PairSchema, type Experiment } from '../train/experiment';
 import { LIMITS } from '../train/limits';
-import { DEFAULT_LOSS_PARAMS } from '../train/catalog';
+import { DEFAULT_LOSS_PARAMS, LOSS_CATALOG } from '../train/catalog';
 import { RunSchema, type Run } from '../train/run';
 import { findPreset } from '../train/presets';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 import { parseOrigin } from './origin';
-import { CHART_IDS, defaultLinkState, type ChartId, type LinkState } from './linkState';
+import { CHART_IDS, defaultLinkState, REWARD_METRICS, type ChartId, type LinkState } from './linkState';
 
 export const LINK_VERSION = 1;
 /** Longer payloads are refused before decompression (a hostile link cannot make the page churn). */
@@ -37,11 +37,20 @@ interface Field<T> {
 
 const field = <T,>(f: Field<T>): Field<unknown> => f as unknown as Field<unknown>;
 
-/** Runs as compact objects: l loss, b beta, r lr, o optimizer, n label, e/k/g loss params. */
+/**
+ * Runs as compact objects: l loss, b beta, r lr, o optimizer, n label, e/k/g loss params; added later (a
+ * link without them means their defaults): ca CPO α, cv CPO variant, ld/lu KTO λ_D/λ_U.
+ */
 const LinkRunSchema = z
-  .object({ l: z.unknown(), b: z.unknown(), r: z.unknown(), o: z.unknown().optional(), n: z.unknown().optional(), e: z.unknown().optional(), k: z.unknown().optional(), g: z.unknown().optional() })
+  .object({
+    l: z.unknown(), b: z.unknown(), r: z.unknown(), o: z.unknown().optional(), n: z.unknown().optional(), e: z.unknown().optional(), k: z.unknown().optional(), g: z.unknown().optional(),
+    ca: z.unknown().optional(), cv: z.unknown().optional(), ld: z.unknown().optional(), lu: z.unknown().optional(),
+  })
   .transform((x, ctx) => {
-    const given = { loss: x.l, beta: x.b, lr: x.r, optimizer: x.o, label: x.n, labelSmoothing: x.e, dpopLambda: x.k, simpoGamma: x.g };
+    const given = {
+      loss: x.l, beta: x.b, lr: x.r, optimizer: x.o, label: x.n, labelSmoothing: x.e, dpopLambda: x.k, simpoGamma: x.g,
+      cpoAlpha: x.ca, cpoVariant: x.cv, ktoLambdaD: x.ld, ktoLambdaU: x.lu,
+    };
     const r = RunSchema.safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
     if (!r.success) {
       ctx.addIssue({ code: 'custom', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
@@ -57,7 +66,23 @@ const runToLink = (r: Run) => ({
   ...(r.labelSmoothing !== DEFAULT_LOSS_PARAMS.labelSmoothing && { e: r.labelSmoothing }),
   ...(r.dpopLambda !== DEFAULT_LOSS_PARAMS.dpopLambda && { k: r.dpopLambda }),
   ...(r.simpoGamma !== DEFAULT_LOSS_PARAMS.simpoGamma && { g: r.simpoGamma }),
+  ...(r.cpoAlpha !== DEFAULT_LOSS_PARAMS.cpoAlpha && { ca: r.cpoAlpha }),
+  ...(r.cpoVariant !== DEFAULT_LOSS_PARAMS.cpoVariant && { cv: r.cpoVariant }),
+  ...(r.ktoLambdaD !== DEFAULT_LOSS_PARAMS.ktoLambdaD && { ld: r.ktoLambdaD }),
+  ...(r.ktoLambdaU !== DEFAULT_LOSS_PARAMS.ktoLambdaU && { lu: r.ktoLambdaU }),
 });
+
+/**
+ * KTO's labels of a pair, as a 4th element of its data row: two letters, the chosen then the rejected
+ * answer's, d desirable, u undesirable. Left out at the default 'du' (what a pair means without labels),
+ * so links written before labels existed keep their meaning.
+ */
+const LABEL_CODE = { d: 'desirable', u: 'undesirable' } as const;
+const labelsToCode = (p: PreferencePair): string | null => {
+  const l = answerLabels(p);
+  const code = `${l.chosen[0]}${l.rejected[0]}`;
+  return code === 'du' ? null : code;
+};
 
 const E = ExperimentSchema.shape;
 const runIndex = z.number().int().min(0).max(LIMITS.runs.max - 1);
@@ -73,19 +98,20 @@ export const FIELDS: Field<unknown>[] = [
   field({ key: 'g', name: 'granularity', schema: E.granularity.unwrap(), get: (s) => s.experiment.granularity, set: (s, v) => void (s.experiment.granularity = v) }),
   field({
     key: 'd', name: 'data',
-    schema: z.array(z.tuple([z.unknown(), z.unknown(), z.unknown()])).min(LIMITS.pairs.min).max(LIMITS.pairs.max).transform((rows, ctx) => {
-      const out = [];
-      for (const [prompt, chosen, rejected] of rows) {
+    schema: z.array(z.tuple([z.unknown(), z.unknown(), z.unknown()]).rest(z.unknown())).min(LIMITS.pairs.min).max(LIMITS.pairs.max).transform((rows, ctx) => {
+      const out: PreferencePair[] = [];
+      for (const [prompt, chosen, rejected, ...labels] of rows) {
         const p = PairSchema.safeParse({ prompt, chosen, rejected });
-        if (!p.success) {
-          ctx.addIssue({ code: 'custom', message: 'a pair is not three lists of token ids' });
+        const code = labels.length === 0 ? 'du' : labels.length === 1 && typeof labels[0] === 'string' && /^[du]{2}$/.test(labels[0]) ? labels[0] : null;
+        if (!p.success || code === null) {
+          ctx.addIssue({ code: 'custom', message: 'a pair is not three lists of token ids (and KTO\'s labels, two of d and u)' });
           return z.NEVER;
         }
-        out.push(p.data);
+        out.push(withLabels(p.data, LABEL_CODE[code[0] as 'd' | 'u'], LABEL_CODE[code[1] as 'd' | 'u']));
       }
       return out;
     }),
-    get: (s) => s.experiment.data.map((p) => [p.prompt, p.chosen, p.rejected]) as never,
+    get: (s) => s.experiment.data.map((p) => { const code = labelsToCode(p); return [p.prompt, p.chosen, p.rejected, ...(code ? [code] : [])]; }) as never,
     set: (s, v) => void (s.experiment.data = v as Experiment['data']),
   }),
   field({
@@ -99,7 +125,7 @@ export const FIELDS: Field<unknown>[] = [
   field({ key: 'll', name: 'loss log scale', schema: z.boolean(), get: (s) => s.view.lossLog, set: (s, v) => void (s.view.lossLog = v) }),
   field({
     key: 'rm', name: 'rewards chart metric',
-    schema: z.enum(['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm']),
+    schema: z.enum(REWARD_METRICS),
     get: (s) => s.view.rewardMetric, set: (s, v) => void (s.view.rewardMetric = v),
   }),
   field({ key: 'fr', name: 'inspected run', schema: runIndex, get: (s) => s.view.hRun, set: (s, v) => void (s.view.hRun = v) }),
@@ -225,9 +251,15 @@ function reconcile(state: LinkState, notices: string[]): LinkState {
     state.experiment.data = defaults.experiment.data;
     if (validateData(state.experiment.data, vocab, state.experiment.granularity).length > 0) state.experiment.granularity = 'sequence';
   }
+  const kto = state.experiment.runs.some((r) => LOSS_CATALOG[r.loss].unpaired) ? ktoDataProblem(state.experiment.data) : null;
+  if (kto) {
+    // KTO's labels fall back to what the pairs say (chosen desirable, rejected undesirable), and say so.
+    notices.push(`the link's KTO labels do not fit (${kto}); using each pair's own: chosen desirable, rejected undesirable`);
+    state.experiment.data = state.experiment.data.map((p) => withLabels(p, 'desirable', 'undesirable'));
+  }
   const checked = ExperimentSchema.safeParse(state.experiment);
   if (!checked.success) {
-    notices.push('the link\'s experiment does not hold together; showing the default');
+    notices.push(`the link's experiment does not hold together (${describeIssues(checked.error)[0]}); showing the default`);
     state.experiment = defaults.experiment;
   } else state.experiment = checked.data;
   const n = state.experiment.runs.length;

@@ -7,10 +7,10 @@ import { PRESETS } from '../train/presets';
 import type { BackendChoice } from '../worker/protocol';
 import type { TextMode } from './vocab';
 
-export const CHART_IDS = ['pi-rej', 'sigma', 'loss', 'pi-chosen', 'rewards', 'h', 'squeeze'] as const;
+export const CHART_IDS = ['pi-rej', 'sigma', 'loss', 'pi-chosen', 'rewards', 'h', 'squeeze', 'gpo'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
-export const REWARD_METRICS = ['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm'] as const;
+export const REWARD_METRICS = ['rewards/margins', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'grad_norm', 'kl', 'nll_loss'] as const;
 export type RewardMetric = (typeof REWARD_METRICS)[number];
 
 export interface ViewState {

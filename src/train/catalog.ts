@@ -5,7 +5,7 @@
  */
 import { LIMITS, type Range } from './limits';
 
-export const LOSS_IDS = ['dpo', 'ipo', 'ipo_mean', 'cdpo', 'robust', 'hinge', 'dpop', 'simpo', 'orpo'] as const;
+export const LOSS_IDS = ['dpo', 'ipo', 'ipo_mean', 'cdpo', 'robust', 'hinge', 'dpop', 'simpo', 'orpo', 'kto', 'cpo'] as const;
 export type LossId = (typeof LOSS_IDS)[number];
 
 export const OPTIMIZER_IDS = ['sgd', 'adam'] as const;
@@ -18,15 +18,38 @@ export interface LossParams {
   dpopLambda: number;
   /** SimPO: target reward margin gamma. */
   simpoGamma: number;
+  /** CPO: weight α of the NLL of the chosen answer (TRL's cpo_alpha). */
+  cpoAlpha: number;
+  /** CPO: the preference term (TRL's CPOConfig.loss_type). */
+  cpoVariant: CpoVariant;
+  /** KTO: weight λ_D of the desirable answers' losses (TRL's desirable_weight). */
+  ktoLambdaD: number;
+  /** KTO: weight λ_U of the undesirable answers' losses (TRL's undesirable_weight). */
+  ktoLambdaU: number;
 }
 
-export const DEFAULT_LOSS_PARAMS: LossParams = { labelSmoothing: 0.1, dpopLambda: 50, simpoGamma: 0.5 };
+/** CPO's preference terms, as TRL's CPOTrainer offers them: logistic (the paper's), hinge, IPO's square. */
+export const CPO_VARIANTS = ['sigmoid', 'hinge', 'ipo'] as const;
+export type CpoVariant = (typeof CPO_VARIANTS)[number];
 
-export const LOSS_PARAM_INFO: Record<keyof LossParams, { label: string; range: Range }> = {
+/** TRL's defaults: cpo_alpha 1, loss_type sigmoid, desirable_weight = undesirable_weight = 1. */
+export const DEFAULT_LOSS_PARAMS: LossParams = {
+  labelSmoothing: 0.1, dpopLambda: 50, simpoGamma: 0.5, cpoAlpha: 1, cpoVariant: 'sigmoid', ktoLambdaD: 1, ktoLambdaU: 1,
+};
+
+/** The loss parameters that are numbers (the others are choices). */
+export type NumericLossParam = Exclude<keyof LossParams, 'cpoVariant'>;
+
+export const LOSS_PARAM_INFO: Record<NumericLossParam, { label: string; range: Range }> = {
   labelSmoothing: { label: 'ε (label noise)', range: LIMITS.labelSmoothing },
   dpopLambda: { label: 'λ (DPOP)', range: LIMITS.dpopLambda },
   simpoGamma: { label: 'γ (margin)', range: LIMITS.simpoGamma },
+  cpoAlpha: { label: 'α (NLL weight)', range: LIMITS.cpoAlpha },
+  ktoLambdaD: { label: 'λ_D (desirable)', range: LIMITS.ktoLambda },
+  ktoLambdaU: { label: 'λ_U (undesirable)', range: LIMITS.ktoLambda },
 };
+
+export const CPO_VARIANT_LABELS: Record<CpoVariant, string> = { sigmoid: 'sigmoid (paper)', hinge: 'hinge', ipo: 'IPO (length-averaged)' };
 
 export interface LossInfo {
   id: LossId;
@@ -34,8 +57,13 @@ export interface LossInfo {
   paper: string;
   /** How a sequence-level unit aggregates token log-probs: summed, or averaged over the answer length. */
   aggregate: 'sum' | 'mean';
-  /** Whether the reference model enters the loss (SimPO and ORPO are reference-free). */
+  /** Whether the reference model enters the loss (SimPO, ORPO and CPO are reference-free). */
   usesReference: boolean;
+  /**
+   * Unpaired (KTO): each answer is an example of its own, desirable or undesirable, and the loss needs
+   * the batch KL estimate from mismatched prompt/answer pairs, which adds rows to the forward pass.
+   */
+  unpaired?: boolean;
   /** Which LossParams the loss reads. */
   params: (keyof LossParams)[];
   /** What beta means for this loss. */
@@ -103,4 +131,91 @@ export const LOSS_CATALOG: Record<LossId, LossInfo> = {
     formula: String.raw`-\log\pi(y_c) - \lambda\,${SIG}\!\left(\log\tfrac{\text{odds}(y_c)}{\text{odds}(y_r)}\right)`,
     summary: 'Reference-free: supervised loss on the chosen answer plus an odds-ratio preference term.',
   },
+  kto: {
+    id: 'kto', label: 'KTO', paper: 'Ethayarajh et al. 2024, KTO: Model Alignment as Prospect Theoretic Optimization (the KTO loss, eq. 7 as TRL\'s KTOTrainer cites it)', aggregate: 'sum',
+    usesReference: true, unpaired: true, params: ['ktoLambdaD', 'ktoLambdaU'], betaMeaning: 'KL strength β',
+    formula: String.raw`\begin{cases}\lambda_D\,(1-\sigma(\beta(r_\theta - z_0))) & y \text{ desirable}\\ \lambda_U\,(1-\sigma(\beta(z_0 - r_\theta))) & y \text{ undesirable}\end{cases}`,
+    summary:
+      'Unpaired: every answer is desirable or undesirable on its own (r = log π/π_ref), measured against z₀, the batch KL estimate ' +
+      'from mismatched prompt/answer pairs (detached, clamped at 0, as TRL computes it). The loss saturates: a sigmoid, not a log-sigmoid.',
+  },
+  cpo: {
+    id: 'cpo', label: 'CPO', paper: 'Xu et al. 2024, Contrastive Preference Optimization (eq. 3 plus the NLL term; TRL CPOTrainer)', aggregate: 'sum',
+    usesReference: false, params: ['cpoAlpha', 'cpoVariant'], betaMeaning: 'reward scale β',
+    formula: String.raw`-${SIG}\!\left(\beta\log\tfrac{\pi(y_c)}{\pi(y_r)}\right) - \alpha\,\overline{\log\pi(y_c)}`,
+    summary:
+      'Reference-free: DPO with the reference left out, plus α times the NLL of the chosen answer (per token). ' +
+      'Variants as TRL: sigmoid (the paper), hinge max(0, 1 − βh), or IPO (h − 1/(2β))² on length-averaged log-probs.',
+  },
 };
+
+/** How a sequence-level unit aggregates its tokens for this run: CPO's IPO variant averages, as TRL does. */
+export function aggregateOf(loss: LossId, params: Pick<LossParams, 'cpoVariant'>): 'sum' | 'mean' {
+  return loss === 'cpo' && params.cpoVariant === 'ipo' ? 'mean' : LOSS_CATALOG[loss].aggregate;
+}
+
+/** What a comparison must compute for its runs: the reference's log-probs, and KTO's mismatched pairs. */
+export interface ComparisonNeeds {
+  reference: boolean;
+  mismatched: boolean;
+}
+
+export function comparisonNeeds(runs: readonly { loss: LossId }[]): ComparisonNeeds {
+  return {
+    reference: runs.some((r) => LOSS_CATALOG[r.loss].usesReference),
+    mismatched: runs.some((r) => LOSS_CATALOG[r.loss].unpaired === true),
+  };
+}
+
+/** Whether runs `next` need something a comparison built for `current` did not compute (so a live change must restart). */
+export function needsMore(current: readonly { loss: LossId }[], next: readonly { loss: LossId }[]): boolean {
+  const a = comparisonNeeds(current);
+  const b = comparisonNeeds(next);
+  return (b.reference && !a.reference) || (b.mismatched && !a.mismatched);
+}
+
+
+/**
+ * The GPO view (Tang et al. 2024, Generalized Preference Optimization, seeds/004): an offline preference
+ * loss is f(βh) for a convex f, and its gradient in h is β f′(βh), so −f′(βh) is how hard a step pushes
+ * the margin up. Written in the lab's β: DPO is f(βh) exactly, hinge (SLiC) too, and the lab's IPO is
+ * f(βh)/β² with f(x) = (x − ½)² (Tang et al. write (βh − 1)², their β being twice IPO's; the factor
+ * 1/β² scales the step, not where it vanishes). Pure math, for the chart and the tests.
+ */
+export const GPO_FAMILIES = ['logistic', 'hinge', 'square'] as const;
+export type GpoFamily = (typeof GPO_FAMILIES)[number];
+
+export interface GpoFamilyInfo {
+  label: string;
+  /** Which of the lab's losses it is. */
+  losses: LossId[];
+  /** f(x) in KaTeX. */
+  formula: string;
+  f: (x: number) => number;
+  /** −f′(x): the gradient weight (a subgradient at the hinge's corner: 0). */
+  weight: (x: number) => number;
+}
+
+export const GPO: Record<GpoFamily, GpoFamilyInfo> = {
+  logistic: {
+    label: 'logistic (DPO)', losses: ['dpo'], formula: String.raw`\log(1 + e^{-x})`,
+    // log(1 + e^-x) without overflow on either side.
+    f: (x) => (x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x))),
+    weight: (x) => 1 / (1 + Math.exp(x)),
+  },
+  hinge: {
+    label: 'hinge (SLiC)', losses: ['hinge'], formula: String.raw`\max(0,\ 1 - x)`,
+    f: (x) => Math.max(0, 1 - x),
+    weight: (x) => (x < 1 ? 1 : 0),
+  },
+  square: {
+    label: 'square (IPO)', losses: ['ipo', 'ipo_mean'], formula: String.raw`(x - \tfrac12)^2`,
+    f: (x) => (x - 0.5) ** 2,
+    weight: (x) => 1 - 2 * x,
+  },
+};
+
+/** The GPO family a loss belongs to, or null (the lab's other losses are not one f of βh alone). */
+export function gpoFamilyOf(loss: LossId): GpoFamily | null {
+  return GPO_FAMILIES.find((g) => GPO[g].losses.includes(loss)) ?? null;
+}

@@ -1,13 +1,48 @@
 /**
  * Preference data: pairs (prompt, chosen answer, rejected answer) of token ids,
  * and their validation. Pure TS.
+ *
+ * KTO (unpaired) reads each answer as an example of its own, labelled
+ * desirable or undesirable. A pair carries those labels only where they
+ * differ from what the pair already says (chosen desirable, rejected
+ * undesirable), so every pair written before labels existed, in a link, a
+ * config file or a message, keeps its meaning, and the paired losses never
+ * read them.
  */
 import { LIMITS } from './limits';
+
+export const ANSWER_LABELS = ['desirable', 'undesirable'] as const;
+export type AnswerLabel = (typeof ANSWER_LABELS)[number];
 
 export interface PreferencePair {
   prompt: number[];
   chosen: number[];
   rejected: number[];
+  /** KTO's label of the chosen answer; absent: desirable. */
+  chosenLabel?: AnswerLabel;
+  /** KTO's label of the rejected answer; absent: undesirable. */
+  rejectedLabel?: AnswerLabel;
+}
+
+/** A pair's KTO labels, defaults filled in. */
+export function answerLabels(p: PreferencePair): { chosen: AnswerLabel; rejected: AnswerLabel } {
+  return { chosen: p.chosenLabel ?? 'desirable', rejected: p.rejectedLabel ?? 'undesirable' };
+}
+
+/** The pair with these labels, a label at its default left out (so the pair equals one that never had labels). */
+export function withLabels(p: PreferencePair, chosen: AnswerLabel, rejected: AnswerLabel): PreferencePair {
+  const { chosenLabel: _c, rejectedLabel: _r, ...rest } = p;
+  return { ...rest, ...(chosen !== 'desirable' && { chosenLabel: chosen }), ...(rejected !== 'undesirable' && { rejectedLabel: rejected }) };
+}
+
+/**
+ * Why a data set cannot train KTO, or null: it needs answers of both kinds (with one kind only, one of
+ * its two terms is empty and rewards/margins has nothing to compare).
+ */
+export function ktoDataProblem(pairs: PreferencePair[]): string | null {
+  const labels = pairs.flatMap((p) => Object.values(answerLabels(p)));
+  const kind = labels.every((l) => l === 'desirable') ? 'desirable' : labels.every((l) => l === 'undesirable') ? 'undesirable' : null;
+  return kind && `KTO needs at least one desirable and one undesirable answer, and every answer is marked ${kind}: mark one ${kind === 'desirable' ? 'undesirable' : 'desirable'}, or choose another loss`;
 }
 
 export type ScoringMode = 'next-token' | 'same-position';

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
-import { NOTEBOOK_PAIR, validateData } from './data';
+import { ANSWER_LABELS, ktoDataProblem, NOTEBOOK_PAIR, validateData } from './data';
+import { LOSS_CATALOG } from './catalog';
 import { LIMITS } from './limits';
 import { NOTEBOOK_FORWARD } from './packing';
 import { describeIssues, numberIn, RunSchema, type Run } from './run';
@@ -19,6 +20,9 @@ export const PairSchema = z.object({
   prompt: tokens(LIMITS.promptLength.max),
   chosen: tokens(LIMITS.answerLength.max),
   rejected: tokens(LIMITS.answerLength.max),
+  // KTO's labels (data.ts): absent means chosen desirable, rejected undesirable.
+  chosenLabel: z.enum(ANSWER_LABELS).optional(),
+  rejectedLabel: z.enum(ANSWER_LABELS).optional(),
 });
 
 export const MODEL_IDS = Object.keys(MODEL_PRESETS) as [ModelPresetId, ...ModelPresetId[]];
@@ -42,6 +46,8 @@ export const ExperimentSchema = z
   // What needs several fields at once: tokens inside this model's vocabulary, equal lengths at token level.
   .superRefine((e, ctx) => {
     for (const message of validateData(e.data, MODEL_PRESETS[e.model].vocabSize, e.granularity)) ctx.addIssue({ code: 'custom', path: ['data'], message });
+    const kto = e.runs.some((r) => LOSS_CATALOG[r.loss].unpaired) ? ktoDataProblem(e.data) : null;
+    if (kto) ctx.addIssue({ code: 'custom', path: ['data'], message: kto });
     if (!e.notebookExact) return;
     const needs = 'replaying the notebook exactly needs its same-position scoring and token-level losses';
     if (e.scoring !== 'same-position' || e.granularity !== 'token') ctx.addIssue({ code: 'custom', path: ['notebookExact'], message: needs });

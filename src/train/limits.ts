@@ -40,6 +40,10 @@ export const LIMITS = {
   labelSmoothing: { min: 0, max: 0.5, maxOpen: true },
   dpopLambda: { min: 0, max: 1e4 },
   simpoGamma: { min: 0, max: 100 },
+  /** KTO's weights λ_D and λ_U on desirable and undesirable answers (TRL's desirable_weight, undesirable_weight). */
+  ktoLambda: { min: 0, max: 10, minOpen: true },
+  /** CPO's weight α of the NLL term on the chosen answer (TRL's cpo_alpha); 0 leaves only the preference term. */
+  cpoAlpha: { min: 0, max: 100 },
 } as const satisfies Record<string, Range>;
 
 export type LimitName = keyof typeof LIMITS;

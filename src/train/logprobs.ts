@@ -22,7 +22,7 @@ export function buildScoringConstants(c: LlamaConfig, packed: PackedPairs): Scor
   const rows = packed.batch.tokens.length * packed.T;
   const select = new Float32Array(E * rows);
   const target = new Float32Array(E * c.vocabSize);
-  const valid = [...packed.validChosen, ...packed.validRejected];
+  const valid = [...packed.validChosen, ...packed.validRejected, ...packed.validKlChosen, ...packed.validKlRejected];
   for (let e = 0; e < E; e++) {
     select[e * rows + packed.selectRow[e]!] = 1;
     if (valid[e]) target[e * c.vocabSize + packed.target[e]!] = 1;

@@ -25,6 +25,21 @@ export interface LossInputs {
   /** A number, or a tensor that broadcasts against the inputs (one beta per run). */
   beta: Tensor | number;
   params: LossParams;
+  /**
+   * Per unit, minus CPO's NLL term: the chosen log-prob per token, such that the mean over units is the mean
+   * over every chosen token (TRL's cross-entropy). Absent: pc itself (a token unit).
+   */
+  chosenMeanLogp?: Tensor;
+  /** KTO only: its reference point and each answer's label (objective.ts computes them). */
+  kto?: KtoInputs;
+}
+
+export interface KtoInputs {
+  /** z0: the batch KL estimate, detached and clamped at 0; one per run, broadcast against the units. */
+  z0: Tensor;
+  /** 1 where the chosen / rejected answer of a unit's pair is desirable, 0 where undesirable. */
+  desirableC: Tensor;
+  desirableR: Tensor;
 }
 
 export interface LossOutput {
@@ -114,6 +129,42 @@ function orpo(x: LossInputs): LossOutput {
   return { losses, ...policyRewards(x) };
 }
 
+/**
+ * KTO, Ethayarajh et al. 2024 (the KTO loss; TRL KTOTrainer, loss_type="kto"). Each answer is an example:
+ * with r = log pi/ref, a desirable one costs lambda_D (1 - sigmoid(beta (r - z0))), an undesirable one
+ * lambda_U (1 - sigmoid(beta (z0 - r))). A unit holds a pair's two answers, so its loss is their mean,
+ * and the mean over units is TRL's mean over all examples.
+ */
+function kto(x: LossInputs): LossOutput {
+  if (!x.kto) throw new Error('KTO needs its reference point z0 and the answers\' labels');
+  const { z0, desirableC, desirableR } = x.kto;
+  const term = (logratio: Tensor, desirable: Tensor) => {
+    const u = tf.mul(x.beta, tf.sub(logratio, z0));
+    // 1 - sigmoid(u) = sigmoid(-u), 1 - sigmoid(-u) = sigmoid(u).
+    const gain = tf.mul(tf.mul(desirable, x.params.ktoLambdaD), tf.sigmoid(tf.neg(u)));
+    const loss = tf.mul(tf.mul(tf.sub(1, desirable), x.params.ktoLambdaU), tf.sigmoid(u));
+    return tf.add(gain, loss);
+  };
+  const losses = tf.mul(tf.add(term(tf.sub(x.pc, x.rc), desirableC), term(tf.sub(x.pr, x.rr), desirableR)), 0.5);
+  return { losses, ...referenceRewards(x) };
+}
+
+/**
+ * CPO, Xu et al. 2024, eq. 3 plus alpha times the NLL of the chosen answer (TRL CPOTrainer: loss =
+ * mean preference loss + cpo_alpha * nll). The preference term is DPO's with the reference left out
+ * (sigmoid), or TRL's hinge or IPO variant on the same reference-free margin.
+ */
+function cpo(x: LossInputs): LossOutput {
+  const h = tf.sub(x.pc, x.pr);
+  const variant = x.params.cpoVariant;
+  const preference =
+    variant === 'hinge' ? tf.relu(tf.sub(1, tf.mul(x.beta, h)))
+      : variant === 'ipo' ? tf.square(tf.sub(h, tf.div(0.5, x.beta)))
+        : tf.neg(logSigmoid(tf.mul(x.beta, h)));
+  const nll = tf.neg(x.chosenMeanLogp ?? x.pc);
+  return { losses: tf.add(preference, tf.mul(x.params.cpoAlpha, nll)), ...policyRewards(x) };
+}
+
 /** The catalog's loss entries with their implementations. */
 export const LOSSES: Record<LossId, LossInfo & { fn: (x: LossInputs) => LossOutput }> = {
   dpo: { ...LOSS_CATALOG.dpo, fn: dpo },
@@ -125,4 +176,6 @@ export const LOSSES: Record<LossId, LossInfo & { fn: (x: LossInputs) => LossOutp
   dpop: { ...LOSS_CATALOG.dpop, fn: dpop },
   simpo: { ...LOSS_CATALOG.simpo, fn: simpo },
   orpo: { ...LOSS_CATALOG.orpo, fn: orpo },
+  kto: { ...LOSS_CATALOG.kto, fn: kto },
+  cpo: { ...LOSS_CATALOG.cpo, fn: cpo },
 };

@@ -18,6 +18,8 @@ export const SCALAR_METRICS = [
   'pi_rej',
   /** sigmoid(beta h) of the last unit (the notebook's logistic_prob). */
   'sigma_margin',
+  /** NLL of the chosen answers per token (TRL's CPO and ORPO log it as nll_loss). */
+  'nll_loss',
 ] as const;
 export type ScalarMetric = (typeof SCALAR_METRICS)[number];
 
@@ -26,16 +28,17 @@ export const hMetric = (k: number): string => `h/${k}`;
 
 export const METRIC_HELP: Record<ScalarMetric, string> = {
   loss: 'the run\'s training loss',
-  'rewards/chosen': 'beta * log(pi/ref) of the chosen answer (beta * mean log-prob for reference-free losses)',
-  'rewards/rejected': 'the same for the rejected answer',
+  'rewards/chosen': 'beta * log(pi/ref) of the chosen answer (beta * log-prob for reference-free losses; for KTO, averaged over the desirable answers)',
+  'rewards/rejected': 'the same for the rejected answer (for KTO, over the undesirable answers)',
   'rewards/margins': 'rewards/chosen - rewards/rejected',
   'rewards/accuracies': 'fraction of pairs whose chosen reward beats the rejected one',
-  'logps/chosen': 'policy log-prob of the chosen answer (summed, or averaged for length-averaged losses)',
-  'logps/rejected': 'the same for the rejected answer',
+  'logps/chosen': 'policy log-prob of the chosen answer (summed, or averaged for length-averaged losses; for KTO, over the desirable answers)',
+  'logps/rejected': 'the same for the rejected answer (for KTO, over the undesirable answers)',
   grad_norm: 'L2 norm of the gradient over all parameters',
   pi_chosen: 'probability of the last chosen token',
   pi_rej: 'probability of the last rejected token',
   sigma_margin: 'sigmoid(beta h) for the last token (or whole answer at sequence level)',
+  nll_loss: 'negative log-likelihood of the chosen answers, per token (what CPO adds, α times; TRL\'s CPO and ORPO log it)',
 };
 
 export type RunStatus =
@@ -49,9 +52,18 @@ export interface RunLog {
   status: RunStatus;
 }
 
-export function emptyRunLog(answerLength: number): RunLog {
+/**
+ * KTO's z0 (TRL logs it as `kl`): the batch KL estimate of the run's policy from mismatched
+ * prompt/answer pairs, clamped at 0. Logged for every run of a comparison that scores those pairs
+ * (one with a KTO run), and only there.
+ */
+export const KL_METRIC = 'kl';
+export const KL_HELP = 'KTO\'s reference point z0: the batch KL estimate log π/π_ref over mismatched prompt/answer pairs, clamped at 0 (every run of a comparison with a KTO run)';
+
+export function emptyRunLog(answerLength: number, kl = false): RunLog {
   const metrics: Record<string, number[]> = {};
   for (const m of SCALAR_METRICS) metrics[m] = [];
   for (let k = 0; k < answerLength; k++) metrics[hMetric(k)] = [];
+  if (kl) metrics[KL_METRIC] = [];
   return { metrics, status: { state: 'ok' } };
 }

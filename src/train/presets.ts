@@ -1,8 +1,10 @@
 /**
  * The notebook's three run sets (SPEC 1; seeds/003 sections 6.2-6.3) as
- * experiments, each with what a learner should look for.
+ * experiments, each with what a learner should look for, and the course's
+ * KTO beside them (seeds/000).
  */
-import { NOTEBOOK_PAIR } from './data';
+import type { LossId } from './catalog';
+import { NOTEBOOK_PAIR, type PreferencePair } from './data';
 import type { ExperimentSpec, RunSpec } from './experiment';
 
 export interface Preset {
@@ -22,7 +24,13 @@ export interface Preset {
 }
 
 /** No label: a preset's runs are named after their settings (runName), so the name follows any edit. */
-const run = (loss: 'dpo' | 'ipo', beta: number, lr: number, optimizer: 'sgd' | 'adam' = 'sgd'): RunSpec => ({ loss, beta, lr, optimizer });
+const run = (loss: LossId, beta: number, lr: number, optimizer: 'sgd' | 'adam' = 'sgd'): RunSpec => ({ loss, beta, lr, optimizer });
+
+/**
+ * A second prompt for the KTO preset: KTO's z0 is estimated from mismatched prompt/answer pairs, and with
+ * one prompt those would only be its own two answers swapped.
+ */
+const SECOND_PAIR: PreferencePair = { prompt: [1, 2, 3, 4, 5, 6], chosen: [7, 8, 9, 10], rejected: [11, 12, 13, 14] };
 
 const base = {
   model: 'notebook',
@@ -79,6 +87,28 @@ export const PRESETS: Preset[] = [
     tiny: {
       ...base, model: 'tiny', steps: 150, data: [...base.data],
       runs: [run('ipo', 0.5, 0.1), run('ipo', 0.5, 1e-2), run('dpo', 0.5, 1e-2), run('ipo', 0.5, 1e-3, 'adam')],
+    },
+  },
+  {
+    id: 'kto-vs-dpo-ipo',
+    section: 'KTO',
+    title: 'KTO beside DPO and IPO',
+    // Measured (tests/unit/outcomes.test.ts checks the tiny variant; the notebook-size run, 200 steps, gives
+    // pi_rej 3.3e-2 -> DPO 3.2e-5, KTO 3.6e-5, IPO 1.1e-2 from step 25 on; pi_chosen DPO 0.58, KTO 0.73).
+    lookFor:
+      'Whole answers (sequence level, as TRL computes KTO), two pairs. KTO has no floor either: like DPO it keeps driving ' +
+      'π(rejected) down (it starts slower, its loss is a sigmoid where DPO\'s is a log-sigmoid, but ends within a factor of ' +
+      'two of DPO\'s), while IPO stops where its target says. KTO lifts π(chosen) higher than DPO does. Its reference point ' +
+      'z0 (the kl metric, under rewards) falls to 0 within the first dozen steps: the KL estimate from the mismatched pairs turns ' +
+      'negative and is clamped, so from then on KTO pushes each desirable answer up and each undesirable one down on its ' +
+      'own, and nothing stops π(rejected).',
+    spec: {
+      ...base, steps: 200, granularity: 'sequence', data: [NOTEBOOK_PAIR, SECOND_PAIR],
+      runs: [run('dpo', 0.1, 1e-2), run('ipo', 0.1, 1e-4), run('kto', 0.1, 1e-2)],
+    },
+    tiny: {
+      ...base, model: 'tiny', steps: 300, granularity: 'sequence', data: [NOTEBOOK_PAIR, SECOND_PAIR],
+      runs: [run('dpo', 0.1, 0.1), run('ipo', 0.1, 3e-3), run('kto', 0.1, 0.1)],
     },
   },
 ];

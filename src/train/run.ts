@@ -5,7 +5,7 @@
  * Pure TS + zod.
  */
 import { z } from 'zod';
-import { DEFAULT_LOSS_PARAMS, LOSS_CATALOG, LOSS_IDS, OPTIMIZER_IDS, type LossParams } from './catalog';
+import { CPO_VARIANTS, DEFAULT_LOSS_PARAMS, LOSS_CATALOG, LOSS_IDS, OPTIMIZER_IDS, type LossParams } from './catalog';
 import { describeRange, LIMITS, type Range } from './limits';
 
 /** A zod number that enforces one range of the catalogue, with the range in its message. */
@@ -32,6 +32,10 @@ export const RunSchema = z.object({
   labelSmoothing: numberIn(LIMITS.labelSmoothing, 'label smoothing ε').default(DEFAULT_LOSS_PARAMS.labelSmoothing),
   dpopLambda: numberIn(LIMITS.dpopLambda, 'DPOP λ').default(DEFAULT_LOSS_PARAMS.dpopLambda),
   simpoGamma: numberIn(LIMITS.simpoGamma, 'SimPO γ').default(DEFAULT_LOSS_PARAMS.simpoGamma),
+  cpoAlpha: numberIn(LIMITS.cpoAlpha, 'CPO α').default(DEFAULT_LOSS_PARAMS.cpoAlpha),
+  cpoVariant: z.enum(CPO_VARIANTS).default(DEFAULT_LOSS_PARAMS.cpoVariant),
+  ktoLambdaD: numberIn(LIMITS.ktoLambda, 'KTO λ_D').default(DEFAULT_LOSS_PARAMS.ktoLambdaD),
+  ktoLambdaU: numberIn(LIMITS.ktoLambda, 'KTO λ_U').default(DEFAULT_LOSS_PARAMS.ktoLambdaU),
 });
 
 export type Run = z.output<typeof RunSchema>;
@@ -43,7 +47,10 @@ export type RunPatch = Partial<Run>;
 export const LOSS_PARAM_KEYS = Object.keys(DEFAULT_LOSS_PARAMS) as (keyof LossParams)[];
 
 export function lossParamsOf(r: Run): LossParams {
-  return { labelSmoothing: r.labelSmoothing, dpopLambda: r.dpopLambda, simpoGamma: r.simpoGamma };
+  return {
+    labelSmoothing: r.labelSmoothing, dpopLambda: r.dpopLambda, simpoGamma: r.simpoGamma,
+    cpoAlpha: r.cpoAlpha, cpoVariant: r.cpoVariant, ktoLambdaD: r.ktoLambdaD, ktoLambdaU: r.ktoLambdaU,
+  };
 }
 
 /** Readable one-line messages for every problem zod found. */
@@ -67,6 +74,8 @@ export function applyRunPatch(run: Run, patch: unknown, where = ''): { run: Run;
 }
 
 /** One name for a run everywhere (legend, tables, exports, the command line): the user's, or one from its settings. */
-export function runName(r: Pick<Run, 'label' | 'loss' | 'beta' | 'lr' | 'optimizer'>): string {
-  return r.label || `${LOSS_CATALOG[r.loss].label} β=${r.beta} lr=${r.lr}${r.optimizer === 'adam' ? ' Adam' : ''}`;
+export function runName(r: Pick<Run, 'label' | 'loss' | 'beta' | 'lr' | 'optimizer'> & Partial<Pick<Run, 'cpoVariant'>>): string {
+  // CPO's variant is part of its name when it is not the paper's (TRL's default).
+  const variant = r.loss === 'cpo' && r.cpoVariant && r.cpoVariant !== DEFAULT_LOSS_PARAMS.cpoVariant ? `-${r.cpoVariant}` : '';
+  return r.label || `${LOSS_CATALOG[r.loss].label}${variant} β=${r.beta} lr=${r.lr}${r.optimizer === 'adam' ? ' Adam' : ''}`;
 }

@@ -19,10 +19,10 @@ import { flattenWeights, packWeights, unflattenWeights, unpackWeights } from '..
 import { optimizerStep, stackRuns, sumSquaresPerRun, unstackRuns, type RunState } from './groups';
 import type { ParamSet } from '../model/params';
 import type { Granularity, PreferencePair, ScoringMode } from './data';
-import type { OptimizerId } from './catalog';
+import { comparisonNeeds, LOSS_CATALOG, type ComparisonNeeds, type OptimizerId } from './catalog';
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
 import { checkHealth } from './health';
-import { emptyRunLog, hMetric, type RunLog, type ScalarMetric } from './metrics';
+import { emptyRunLog, hMetric, KL_METRIC, type RunLog, type ScalarMetric } from './metrics';
 import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
 import { packPairs, type ForwardOptions } from './packing';
 import { lossParamsOf, type Run } from './run';
@@ -67,23 +67,33 @@ export class Comparison {
   private stepCount = 0;
   private readonly scoring: ScoringConstants;
   private readonly objective: ObjectiveConstants;
+  /** What this comparison computes for its runs (fixed at construction; see updateRun). */
+  readonly computes: ComparisonNeeds;
 
   constructor(
     readonly config: ComparisonConfig,
     readonly policyInit: ParamSet,
-    readonly reference: ParamSet,
+    /** null: every run is reference-free, and none is scored. */
+    readonly reference: ParamSet | null,
     readonly layout: WeightLayout,
   ) {
-    const packed = packPairs(config.data, config.scoring, config.forward);
+    // Only what the runs need: the reference's log-probs, KTO's mismatched rows (they cost forward rows).
+    const needs = comparisonNeeds(config.runs);
+    if (needs.reference && !reference) {
+      const readers = config.runs.filter((r) => LOSS_CATALOG[r.loss].usesReference).map((r) => LOSS_CATALOG[r.loss].label);
+      throw new Error(`${[...new Set(readers)].join(', ')} needs a reference model`);
+    }
+    this.computes = needs;
+    const packed = packPairs(config.data, config.scoring, config.forward, { mismatched: needs.mismatched });
     this.scoring = buildScoringConstants(config.model, packed);
-    // The frozen reference is scored once, never again.
-    const refLogp = tf.tidy(() => {
+    // The frozen reference is scored once, never again (and not at all when no run reads it).
+    const refLogp = needs.reference && reference ? tf.tidy(() => {
       const refW = packWeights([reference], layout);
       return tokenLogProbs(refW, this.scoring, config.model).tokenLogp;
-    });
+    }) : null;
     this.objective = buildObjectiveConstants(packed, refLogp, config.granularity);
-    refLogp.dispose();
-    this.logs = config.runs.map(() => emptyRunLog(packed.N));
+    refLogp?.dispose();
+    this.logs = config.runs.map(() => emptyRunLog(packed.N, needs.mismatched));
     this.adamSteps = config.runs.map(() => 0);
     // One [1, ...] tensor per internal weight (a RunState), whatever the group's layout.
     const init = flattenWeights(packWeights([policyInit], STACKED));
@@ -207,13 +217,14 @@ export class Comparison {
     }
     const m = log.metrics;
     const push = (name: ScalarMetric, v: number) => m[name]!.push(v);
-    for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'sigma_margin'] as const) {
+    for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'sigma_margin', 'nll_loss'] as const) {
       push(name, col(name));
     }
     push('grad_norm', gradNorm);
     push('pi_chosen', piChosen);
     push('pi_rej', piRej);
     for (let k = 0; k < N; k++) m[hMetric(k)]!.push(h[k]!);
+    m[KL_METRIC]?.push(col('kl'));
     // A run that blew up or collapsed keeps the step that shows it, then stops.
     log.status = status;
   }
@@ -243,6 +254,10 @@ export class Comparison {
 
   /** Replaces a run's settings (a validated Run: applyRunPatch made it) from the next step on. */
   updateRun(run: number, next: Run): void {
+    const needs = comparisonNeeds([next]);
+    if ((needs.reference && !this.computes.reference) || (needs.mismatched && !this.computes.mismatched)) {
+      throw new Error(`run ${run + 1}: ${LOSS_CATALOG[next.loss].label} needs ${needs.mismatched ? 'the mismatched pairs KTO reads' : 'the reference model'}, which this comparison does not score; reload it`);
+    }
     const previous = this.config.runs[run]!.optimizer;
     this.config.runs[run] = next;
     if (next.optimizer !== previous) {

@@ -10,6 +10,7 @@ import { runColor } from '../charts/colors';
 import { MetricChart, type ChartMarker, type ChartSeries, type MetricChartProps } from '../charts/MetricChart';
 import { focusRun, notify, setView, toggleHidden } from '../state/actions';
 import { chartPng, saveFile } from './download';
+import { GpoView } from './GpoView';
 import { Squeeze } from './Squeeze';
 import { REWARD_METRICS, type ChartId, type RewardMetric } from '../state/linkState';
 import { hMetric } from '../train/metrics';
@@ -129,10 +130,12 @@ export function ChartById({ id }: { id: ChartId }) {
       return <Live>{(visible) => <TokenMarginChart visible={visible} />}</Live>;
     case 'squeeze':
       return <Squeeze />;
+    case 'gpo':
+      return <GpoView />;
   }
 }
 
-const GRID_CHARTS: ChartId[] = ['pi-rej', 'sigma', 'loss', 'pi-chosen', 'rewards', 'h'];
+const GRID_CHARTS: ChartId[] = ['pi-rej', 'sigma', 'loss', 'pi-chosen', 'rewards', 'h', 'gpo'];
 
 export function Charts({ ids = GRID_CHARTS }: { ids?: ChartId[] }) {
   return (

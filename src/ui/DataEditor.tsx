@@ -2,10 +2,10 @@
  * Preference pairs, as token ids or as text through a tiny vocabulary, with
  * validation messages. Edits apply together (one restart), not per keystroke.
  */
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { setData, setView } from '../state/actions';
 import { formatTokens, parseTokens, WORDS, CHARS, type TextMode } from '../state/vocab';
-import { NOTEBOOK_PAIR, type PreferencePair } from '../train/data';
+import { answerLabels, NOTEBOOK_PAIR, withLabels, type AnswerLabel, type PreferencePair } from '../train/data';
 import { LIMITS } from '../train/limits';
 import { MODEL_PRESETS } from '../model/config';
 import { CloseIcon } from './icons';
@@ -13,9 +13,12 @@ import { useLab } from './useLab';
 
 type Part = 'prompt' | 'chosen' | 'rejected';
 const PARTS: Part[] = ['prompt', 'chosen', 'rejected'];
-type Texts = Record<Part, string>[];
+/** Each pair's texts, and KTO's label of each answer (applied with the texts). */
+type Texts = (Record<Part, string> & { labels: { chosen: AnswerLabel; rejected: AnswerLabel } })[];
 
-const toTexts = (pairs: PreferencePair[], mode: TextMode): Texts => pairs.map((p) => ({ prompt: formatTokens(p.prompt, mode), chosen: formatTokens(p.chosen, mode), rejected: formatTokens(p.rejected, mode) }));
+const toTexts = (pairs: PreferencePair[], mode: TextMode): Texts => pairs.map((p) => ({
+  prompt: formatTokens(p.prompt, mode), chosen: formatTokens(p.chosen, mode), rejected: formatTokens(p.rejected, mode), labels: answerLabels(p),
+}));
 
 export function DataEditor() {
   const data = useLab((s) => s.experiment.data);
@@ -34,10 +37,14 @@ export function DataEditor() {
 
   const apply = () => {
     if (fieldErrors.length > 0) return setProblems(fieldErrors);
-    const pairs = parsed.map((p) => Object.fromEntries(PARTS.map((part) => [part, (p[part] as { ids: number[] }).ids])) as unknown as PreferencePair);
+    const pairs = parsed.map((p, i) => {
+      const pair = Object.fromEntries(PARTS.map((part) => [part, (p[part] as { ids: number[] }).ids])) as unknown as PreferencePair;
+      return withLabels(pair, texts[i]!.labels.chosen, texts[i]!.labels.rejected);
+    });
     setProblems(setData(pairs));
   };
   const edit = (i: number, part: Part, value: string) => setTexts((t) => t.map((row, j) => (j === i ? { ...row, [part]: value } : row)));
+  const label = (i: number, answer: 'chosen' | 'rejected', value: AnswerLabel) => setTexts((t) => t.map((row, j) => (j === i ? { ...row, labels: { ...row.labels, [answer]: value } } : row)));
 
   return (
     <section className="data-editor" aria-label="Preference data">
@@ -65,10 +72,21 @@ export function DataEditor() {
           {PARTS.map((part) => {
             const err = parsed[i]![part];
             return (
-              <label key={part} className={`field pair-${part}`}>
-                <span className="field-label">{part}</span>
-                <input value={t[part]} aria-label={`Pair ${i + 1} ${part}`} aria-invalid={'error' in err} onChange={(e) => edit(i, part, e.target.value)} onKeyDown={(e) => e.key === 'Enter' && apply()} />
-              </label>
+              <Fragment key={part}>
+                <label className={`field pair-${part}`}>
+                  <span className="field-label">{part}</span>
+                  <input value={t[part]} aria-label={`Pair ${i + 1} ${part}`} aria-invalid={'error' in err} onChange={(e) => edit(i, part, e.target.value)} onKeyDown={(e) => e.key === 'Enter' && apply()} />
+                </label>
+                {part !== 'prompt' && (
+                  <select
+                    className="answer-label" aria-label={`Pair ${i + 1} ${part} label`} value={t.labels[part]} onChange={(e) => label(i, part, e.target.value as AnswerLabel)}
+                    title="KTO reads each answer on its own, as desirable or undesirable; the paired losses read chosen against rejected"
+                  >
+                    <option value="desirable">KTO: desirable</option>
+                    <option value="undesirable">KTO: undesirable</option>
+                  </select>
+                )}
+              </Fragment>
             );
           })}
         </fieldset>

@@ -3,7 +3,7 @@ import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { memo, useMemo } from 'react';
 import { LOSS_CATALOG, LOSS_IDS } from '../train/catalog';
-import { METRIC_HELP, SCALAR_METRICS } from '../train/metrics';
+import { KL_HELP, KL_METRIC, METRIC_HELP, SCALAR_METRICS } from '../train/metrics';
 
 function TeX({ tex, block = false }: { tex: string; block?: boolean }) {
   const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, displayMode: block }), [tex, block]);
@@ -96,6 +96,10 @@ function ExplainImpl() {
             <dd>{METRIC_HELP[m]}</dd>
           </div>
         ))}
+        <div>
+          <dt><code>{KL_METRIC}</code></dt>
+          <dd>{KL_HELP}</dd>
+        </div>
       </dl>
     </section>
   );

@@ -1,10 +1,11 @@
 /** The runs of the comparison: loss, β, learning rate, optimizer; add, duplicate, remove. */
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { addRun, duplicateRun, removeRun, updateRun } from '../state/actions';
 import { runColor } from '../charts/colors';
-import { LOSS_CATALOG, LOSS_IDS, LOSS_PARAM_INFO, type LossId, type OptimizerId } from '../train/catalog';
+import { CPO_VARIANT_LABELS, CPO_VARIANTS, LOSS_CATALOG, LOSS_IDS, LOSS_PARAM_INFO, type CpoVariant, type LossId, type OptimizerId } from '../train/catalog';
 import { LIMITS } from '../train/limits';
-import { runName } from '../train/run';
+import { runName, type Run } from '../train/run';
 import { CloseIcon, CopyIcon } from './icons';
 import { NumberField } from './NumberField';
 import { useLab } from './useLab';
@@ -38,12 +39,7 @@ export function RunTable() {
                 <button type="button" className="icon" aria-label={`Remove run ${i + 1}`} title="Remove" onClick={() => removeRun(i)} disabled={runs.length <= LIMITS.runs.min}><CloseIcon /></button>
               </div>
               <div className="run-fields">
-                <label className="field">
-                  <span className="field-label">loss</span>
-                  <select aria-label={`Run ${i + 1} loss`} value={r.loss} onChange={(e) => updateRun(i, { loss: e.target.value as LossId })} title={info.paper}>
-                    {LOSS_IDS.map((id) => <option key={id} value={id}>{LOSS_CATALOG[id].label}</option>)}
-                  </select>
-                </label>
+                <LossSelect index={i} run={r} />
                 <NumberField label="β" title={info.betaMeaning} value={r.beta} onCommit={(beta) => updateRun(i, { beta })} />
                 <NumberField label="lr" title="learning rate" value={r.lr} onCommit={(lr) => updateRun(i, { lr })} />
                 <label className="field">
@@ -53,9 +49,16 @@ export function RunTable() {
                     <option value="adam">Adam</option>
                   </select>
                 </label>
-                {info.params.map((p) => (
+                {info.params.map((p) => (p === 'cpoVariant' ? (
+                  <label key={p} className="field">
+                    <span className="field-label">variant</span>
+                    <select aria-label={`Run ${i + 1} CPO variant`} value={r.cpoVariant} onChange={(e) => updateRun(i, { cpoVariant: e.target.value as CpoVariant })}>
+                      {CPO_VARIANTS.map((v) => <option key={v} value={v}>{CPO_VARIANT_LABELS[v]}</option>)}
+                    </select>
+                  </label>
+                ) : (
                   <NumberField key={p} label={LOSS_PARAM_INFO[p].label} value={r[p]} onCommit={(v) => updateRun(i, { [p]: v })} />
-                ))}
+                )))}
               </div>
               {status && status.state !== 'ok' && (
                 <p className="run-status" role="alert" data-testid={`diverged-${i}`}>
@@ -68,5 +71,25 @@ export function RunTable() {
       </ol>
       <button type="button" onClick={addRun} disabled={runs.length >= LIMITS.runs.max} data-testid="add-run">+ Add run</button>
     </section>
+  );
+}
+
+/** The loss of a run, with the reason when a loss cannot be chosen here (KTO on data with one kind of answer). */
+function LossSelect({ index, run }: { index: number; run: Run }) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <label className="field">
+      <span className="field-label">loss</span>
+      <select
+        aria-label={`Run ${index + 1} loss`} value={run.loss} title={LOSS_CATALOG[run.loss].paper} aria-invalid={error !== null}
+        onChange={(e) => {
+          const problems = updateRun(index, { loss: e.target.value as LossId });
+          setError(problems.length > 0 ? problems.join('; ') : null);
+        }}
+      >
+        {LOSS_IDS.map((id) => <option key={id} value={id}>{LOSS_CATALOG[id].label}</option>)}
+      </select>
+      {error && <span className="field-error" role="alert">{error}</span>}
+    </label>
   );
 }

@@ -290,7 +290,10 @@ export class Runner {
     if (!this.cmp) throw new Error('nothing is loaded yet');
     let params: ParamSet;
     if (which === 'initial-policy') params = this.cmp.policyInit;
-    else if (which === 'reference') params = this.cmp.reference;
+    else if (which === 'reference') {
+      if (!this.cmp.reference) throw new Error('this comparison has no reference model: every run is reference-free');
+      params = this.cmp.reference;
+    }
     else {
       const status = this.cmp.logs[which.run]?.status;
       if (!status) throw new Error(`there is no run ${which.run + 1}`);

@@ -6,8 +6,9 @@ import { PER_RUN_MATRICES, STACKED, type WeightLayout } from '../../src/model/we
 import { initParams } from '../../src/model/params';
 import { NOTEBOOK_PAIR, type Granularity } from '../../src/train/data';
 import { buildScoringConstants, tokenLogProbs } from '../../src/train/logprobs';
-import { DEFAULT_LOSS_PARAMS, type LossId } from '../../src/train/losses';
-import { buildObjectiveConstants, runLosses } from '../../src/train/objective';
+import { DEFAULT_LOSS_PARAMS, type LossId, type LossParams } from '../../src/train/losses';
+import { LOSS_CATALOG } from '../../src/train/catalog';
+import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS } from '../../src/train/objective';
 import { adamStep, ADAM, sgdStep } from '../../src/train/optimizers';
 import { packPairs } from '../../src/train/packing';
 import { Rng } from '../../src/model/rng';
@@ -18,18 +19,31 @@ const TINY: LlamaConfig = { ...MODEL_PRESETS.tiny, hiddenSize: 16, intermediateS
  * Directional derivative check: <grad L, d> against the central difference
  * (L(w + e d) - L(w - e d)) / 2e along a random unit direction d.
  */
-function checkGradient(loss: LossId, granularity: Granularity, layout: WeightLayout, G: number): { analytic: number; numeric: number } {
-  const packed = packPairs([NOTEBOOK_PAIR, { prompt: [1, 2, 3], chosen: [4, 5, 6, 7], rejected: [8, 9, 10, 11] }], 'next-token');
+function checkGradient(
+  loss: LossId, granularity: Granularity, layout: WeightLayout, G: number,
+  opts: { params?: Partial<LossParams>; freezeKl?: boolean; policySeed?: number } = {},
+): { analytic: number; numeric: number; z0: number } {
+  const params = { ...DEFAULT_LOSS_PARAMS, ...opts.params };
+  // KTO reads mismatched prompt/answer pairs (two more answer branches); its labels: pair 2's answers both desirable.
+  const mismatched = LOSS_CATALOG[loss].unpaired === true;
+  const pairs = [NOTEBOOK_PAIR, { prompt: [1, 2, 3], chosen: [4, 5, 6, 7], rejected: [8, 9, 10, 11], rejectedLabel: 'desirable' as const }];
+  const packed = packPairs(pairs, 'next-token', undefined, { mismatched });
   const scoring = buildScoringConstants(TINY, packed);
   const ref = tf.tidy(() => tokenLogProbs(packWeights([initParams(TINY, 9, 1)], layout), scoring, TINY).tokenLogp);
   const objK = buildObjectiveConstants(packed, ref, granularity);
   // With G = 2 the second run is DPO at another β, so each run's gradient is its own.
-  const runs = [{ loss, beta: 0.5, params: DEFAULT_LOSS_PARAMS }, { loss: 'dpo' as const, beta: 0.2, params: DEFAULT_LOSS_PARAMS }].slice(0, G);
-  const L = (...ws: tf.Tensor[]) => {
-    const lp = tokenLogProbs(unflattenWeights(ws, TINY, G, layout), scoring, TINY);
-    return tf.sum(runLosses(lp.tokenLogp, runs, objK)) as tf.Scalar;
+  const runs = [{ loss, beta: 0.5, params }, { loss: 'dpo' as const, beta: 0.2, params: DEFAULT_LOSS_PARAMS }].slice(0, G);
+  const ws = flattenWeights(packWeights([initParams(TINY, opts.policySeed ?? 4, 0), initParams(TINY, 5, 0)].slice(0, G), layout));
+  // KTO's z0 is detached (TRL): its gradient is the derivative with the mismatched answers' log-probs held at
+  // their value at w, so the finite differences hold them there too (freezeKl); without, they differ.
+  const E0 = 2 * packed.P * packed.N;
+  const atW = mismatched ? tf.tidy(() => tf.slice(tokenLogProbs(unflattenWeights(ws, TINY, G, layout), scoring, TINY).tokenLogp, [0, E0], [-1, -1])) : null;
+  const L = (frozen: boolean) => (...w: tf.Tensor[]) => {
+    const lp = tokenLogProbs(unflattenWeights(w, TINY, G, layout), scoring, TINY).tokenLogp;
+    const input = frozen && atW ? tf.concat([tf.slice(lp, [0, 0], [-1, E0]), atW], 1) : lp;
+    return tf.sum(runLosses(input, runs, objK)) as tf.Scalar;
   };
-  const ws = flattenWeights(packWeights([initParams(TINY, 4, 0), initParams(TINY, 5, 0)].slice(0, G), layout));
+  const z0 = atW ? tf.tidy(() => runStats(tokenLogProbs(unflattenWeights(ws, TINY, G, layout), scoring, TINY).tokenLogp, runs, objK, tf.zeros([G])).slice([0, STAT_COLUMNS.indexOf('kl')], [1, 1]).dataSync()[0]!) : 0;
   const rng = new Rng(123);
   // A random unit direction over all parameters. The per-run layout's W^T twins are not parameters
   // (the forward never reads them): they get no direction, and their "gradient" must be dW^T.
@@ -37,7 +51,7 @@ function checkGradient(loss: LossId, granularity: Granularity, layout: WeightLay
   const raw = ws.map((w, i) => (slots[i]!.twin ? new Float32Array(w.size) : rng.fillNormal(new Float32Array(w.size), 1)));
   const norm = Math.sqrt(raw.reduce((s, a) => s + a.reduce((t, v) => t + v * v, 0), 0));
   const dirs = ws.map((w, i) => tf.tensor(raw[i]!.map((v) => v / norm), w.shape));
-  const grads = tf.grads(L)(ws);
+  const grads = tf.grads(L(false))(ws);
   slots.forEach((s, i) => {
     if (!s.twin) return;
     const w = slots.findIndex((o) => o.entry === s.entry && o.run === s.run && !o.twin);
@@ -45,12 +59,12 @@ function checkGradient(loss: LossId, granularity: Granularity, layout: WeightLay
   });
   const analytic = grads.reduce((s, g, i) => s + tf.sum(tf.mul(g, dirs[i]!)).dataSync()[0]!, 0);
   const eps = 1e-2;
-  const at = (sign: number) => tf.tidy(() => L(...ws.map((w, i) => tf.add(w, tf.mul(sign * eps, dirs[i]!)))).dataSync()[0]!);
+  const at = (sign: number) => tf.tidy(() => L(opts.freezeKl ?? true)(...ws.map((w, i) => tf.add(w, tf.mul(sign * eps, dirs[i]!)))).dataSync()[0]!);
   const numeric = (at(1) - at(-1)) / (2 * eps);
-  tf.dispose([...ws, ...dirs, ...grads, ref]);
+  tf.dispose([...ws, ...dirs, ...grads, ref, ...(atW ? [atW] : [])]);
   scoring.dispose();
   objK.dispose();
-  return { analytic, numeric };
+  return { analytic, numeric, z0 };
 }
 
 describe('gradients against finite differences (tiny model)', () => {
@@ -66,6 +80,34 @@ describe('gradients against finite differences (tiny model)', () => {
       }
     }
   }
+});
+
+describe('the seeds\' other methods: gradients against finite differences (tiny model)', () => {
+  const cases: [string, LossId, Partial<LossParams>][] = [
+    ['KTO', 'kto', { ktoLambdaD: 1.5, ktoLambdaU: 0.6 }],
+    ['CPO (sigmoid)', 'cpo', { cpoAlpha: 0.7 }],
+    ['CPO (hinge)', 'cpo', { cpoAlpha: 0.7, cpoVariant: 'hinge' }],
+    ['CPO (IPO)', 'cpo', { cpoAlpha: 0.7, cpoVariant: 'ipo' }],
+  ];
+  for (const [name, loss, params] of cases) {
+    for (const granularity of ['token', 'sequence'] as const) {
+      for (const [layout, G] of [[STACKED, 1], [PER_RUN_MATRICES, 2]] as const) {
+        it(`${name}, ${granularity}-level, ${layout.name} layout, ${G} run${G > 1 ? 's' : ''}`, () => {
+          // Policy seed 13 puts KTO's z0 above its clamp (0.37 at sequence level), so holding it fixed matters.
+          const { analytic, numeric } = checkGradient(loss, granularity, layout, G, { params, policySeed: loss === 'kto' ? 13 : 6 });
+          expect(Math.abs(analytic)).toBeGreaterThan(1e-3);
+          expect(Math.abs(analytic - numeric)).toBeLessThan(2e-3 * Math.abs(numeric) + 1e-4);
+        });
+      }
+    }
+  }
+
+  it('KTO\'s z0 is detached: with z0 > 0, differences that let it move disagree with the gradient', () => {
+    const frozen = checkGradient('kto', 'sequence', STACKED, 1, { policySeed: 13 });
+    const moving = checkGradient('kto', 'sequence', STACKED, 1, { policySeed: 13, freezeKl: false });
+    expect(frozen.z0).toBeGreaterThan(0.05); // not clamped: z0 depends on the weights here
+    expect(Math.abs(moving.analytic - moving.numeric)).toBeGreaterThan(20 * Math.abs(frozen.analytic - frozen.numeric) + 1e-3);
+  });
 });
 
 describe('optimizers', () => {

@@ -100,3 +100,37 @@ describe('6.3.2 on the tiny model: IPO across learning rates and optimizers (150
     expect(last(log.metrics.pi_rej!)).toBeLessThan(log.metrics.pi_rej![100]!);
   });
 });
+
+describe('KTO beside DPO and IPO on the tiny model (300 steps, sequence level): what its "what to look for" says', () => {
+  let logs: Map<string, RunLog>;
+  beforeAll(async () => {
+    logs = await runPreset('kto-vs-dpo-ipo', 'tiny');
+  }, 300_000);
+  const m = (name: string) => logs.get(name)!.metrics;
+
+  it('KTO, like DPO, keeps driving pi_rej down with no floor; IPO stops', () => {
+    for (const name of ['KTO β=0.1 lr=0.1', 'DPO β=0.1 lr=0.1']) {
+      const pi = m(name).pi_rej!;
+      expect(pi).toHaveLength(300);
+      expect(last(pi), name).toBeLessThan(pi[0]! / 1e4);
+      for (let s = 200; s < 300; s += 50) expect(pi[s + 49]! / pi[s - 1]!, `${name} steps ${s}..${s + 49}`).toBeLessThan(0.75); // still falling
+    }
+    const ipo = m('IPO β=0.1 lr=0.003');
+    expect(Math.abs(last(ipo.pi_rej!) / ipo.pi_rej![199]! - 1)).toBeLessThan(0.01);
+    expect(last(ipo.pi_rej!)).toBeGreaterThan(1e-3);
+  });
+
+  it('KTO starts slower than DPO and ends within a factor of two of it, with pi_chosen higher', () => {
+    const kto = m('KTO β=0.1 lr=0.1');
+    const dpo = m('DPO β=0.1 lr=0.1');
+    expect(kto.pi_rej![49]!).toBeGreaterThan(2 * dpo.pi_rej![49]!);
+    expect(Math.abs(Math.log(last(kto.pi_rej!) / last(dpo.pi_rej!)))).toBeLessThan(Math.log(2));
+    expect(last(kto.pi_chosen!)).toBeGreaterThan(last(dpo.pi_chosen!));
+  });
+
+  it('KTO\'s z0 (kl) is clamped to 0 within the first dozen steps and stays there', () => {
+    const kl = m('KTO β=0.1 lr=0.1').kl!;
+    expect(kl[0]).toBeGreaterThan(0);
+    expect(kl.slice(15).every((v) => v === 0)).toBe(true); // measured: 0 from step 12 on (step 7 at notebook size)
+  });
+});

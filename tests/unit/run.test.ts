@@ -14,7 +14,7 @@ import { Runner } from '../../src/worker/runner';
 import type { FromWorker, ToWorker } from '../../src/worker/protocol';
 
 /** A value inside each parameter's range and away from its default. */
-const custom: LossParams = { labelSmoothing: 0.2, dpopLambda: 7, simpoGamma: 1.5 };
+const custom: LossParams = { labelSmoothing: 0.2, dpopLambda: 7, simpoGamma: 1.5, cpoAlpha: 2, cpoVariant: 'hinge', ktoLambdaD: 2, ktoLambdaU: 0.5 };
 const base = (): Run => RunSchema.parse({ loss: 'cdpo', beta: 0.1, lr: 0.05, ...custom });
 const apply = (r: Run, p: RunPatch) => {
   const next = applyRunPatch(r, p);
@@ -52,7 +52,7 @@ describe('applyRunPatch', () => {
   });
 
   it('the UI reads each parameter\'s range from the same catalogue as the schema', () => {
-    for (const k of LOSS_PARAM_KEYS) {
+    for (const k of Object.keys(LOSS_PARAM_INFO) as (keyof typeof LOSS_PARAM_INFO)[]) {
       const range = LOSS_PARAM_INFO[k].range;
       expect(RunSchema.shape[k].safeParse(range.max).success, `${k} max`).toBe(!range.maxOpen);
       expect(RunSchema.shape[k].safeParse(range.min).success, `${k} min`).toBe(!('minOpen' in range && range.minOpen));
