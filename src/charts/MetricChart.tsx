@@ -10,7 +10,7 @@
  * What each chart draws is registered in window.dpoLab.plotted[id] (by
  * reference, no copy), so tests read the plotted series, not a screenshot.
  */
-import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { CartesianGrid, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { buildRows, toLog10 } from './downsample';
 import { SeriesPaths, type PointMark } from './SeriesPaths';
@@ -76,6 +76,17 @@ const TICK = { fontSize: 11, fill: 'var(--muted)' };
 function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps, yLabel, yDomain, lines = [], markers = [], height = 220, controls, legend, onExportPng }: MetricChartProps) {
   const visible = useMemo(() => series.filter((s) => !s.hidden), [series]);
   const log = scale === 'log';
+  // As many log ticks as the plot's height holds (about 18 px each): a short embed chart steps more decades at a time.
+  const body = useRef<HTMLDivElement>(null);
+  const [bodyHeight, setBodyHeight] = useState(height);
+  useEffect(() => {
+    const el = body.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(([e]) => setBodyHeight(Math.round(e!.contentRect.height)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const maxTicks = Math.max(4, Math.min(9, Math.floor((bodyHeight - 40) / 18)));
   const plotted = useMemo(() => visible.map((s) => ({ key: s.key, values: log ? toLog10(s.values) : s.values })), [visible, log]);
   // Range and ticks from every value (not the downsampled rows): cheap, and exact.
   const { ticks, zeroFloor } = useMemo(() => {
@@ -93,13 +104,13 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
       lo = Math.min(lo, y);
       hi = Math.max(hi, y);
     }
-    const found = yDomain ? niceTicks(yDomain[0], yDomain[1]) : log ? logTicks(lo, hi) : niceTicks(lo, hi);
+    const found = yDomain ? niceTicks(yDomain[0], yDomain[1]) : log ? logTicks(lo, hi, maxTicks) : niceTicks(lo, hi);
     const t = found.length > 0 ? found : log ? [-1, 0] : [0, 1];
     if (!(log && zeros)) return { ticks: t, zeroFloor: null };
     const decades = t.filter(Number.isInteger);
     const floor = t[0]! - (decades.length > 1 ? decades[1]! - decades[0]! : 1);
     return { ticks: [floor, ...t], zeroFloor: floor };
-  }, [plotted, lines, log, yDomain]);
+  }, [plotted, lines, log, yDomain, maxTicks]);
   const rows = useMemo(
     () => buildRows(zeroFloor === null ? plotted : plotted.map((s) => ({ key: s.key, values: s.values.map((v) => (v === Number.NEGATIVE_INFINITY ? zeroFloor : v)) }))),
     [plotted, zeroFloor],
@@ -147,7 +158,7 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
           )}
         </span>
       </figcaption>
-      <div className="chart-body" style={{ height }} onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
+      <div ref={body} className="chart-body" style={{ height }} onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
         {rows.length === 0 && <div className="chart-empty">{TEXT.empty}</div>}
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
           {/* No accessibility layer: its keyboard tooltip needs Recharts' own lines, and it made every chart an unnamed tab stop. */}

@@ -37,7 +37,7 @@ const TEXT = {
   piChosen: { title: 'π(chosen)', subtitle: 'probability of the last chosen token', png: 'π(chosen): probability of the last chosen token', y: 'probability (log scale)' },
   rewardsMetric: 'Metric',
   h: { title: 'h per answer token', png: (run: string) => `h per answer token: ${run}`, y: 'h (nats)', token: (k: number) => `token ${k + 1}`, run: 'Run shown' },
-  sigmaLine: 'σ(1/2) ≈ 0.6225: IPO\'s fixed point',
+  sigmaLine: 'σ(½) ≈ 0.6225',
   target: (name: string, v: number) => `target ${name} = ${formatValue(v)}`,
   hDefinition: 'h = log π(c)/π_ref(c) − log π(r)/π_ref(r).',
 } as const;
