@@ -1,16 +1,19 @@
 /**
  * One metric of every run over the steps, as a Recharts line chart fed plain
  * arrays (no store access). On a log scale the values are plotted as log10
- * (computed in float64 from the engine's numbers), so 1e-30 is as easy to
- * draw as 0.5; the axis labels say 1e-30.
+ * (computed in float64 from the engine's numbers), so 10⁻³⁰ is as easy to
+ * draw as 0.5; ticks fall on whole decades (every few decades when the range
+ * is huge). A value of exactly 0 has no logarithm: the axis then gets a "0"
+ * floor one step below its lowest decade, where such points are drawn and
+ * marked, so a run whose loss reaches 0 stays visible.
  *
  * What each chart draws is registered in window.dpoLab.plotted[id] (by
  * reference, no copy), so tests read the plotted series, not a screenshot.
  */
-import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { CartesianGrid, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { buildRows, toLog10 } from './downsample';
-import { SeriesPaths } from './SeriesPaths';
+import { SeriesPaths, type PointMark } from './SeriesPaths';
 import { formatLogTick, formatTick, formatValue, logTicks, niceTicks } from './format';
 
 export interface ChartSeries {
@@ -19,7 +22,8 @@ export interface ChartSeries {
   color: string;
   values: number[];
   hidden?: boolean;
-  dashed?: boolean;
+  /** SVG stroke-dasharray; undefined draws a solid line. */
+  dash?: string;
 }
 
 export interface ChartLine {
@@ -38,55 +42,96 @@ export interface ChartMarker {
 export interface MetricChartProps {
   id: string;
   title: ReactNode;
+  /** Shown after the title on the page, left out where space is short (the embed). */
+  subtitle?: ReactNode;
   note?: ReactNode;
   series: ChartSeries[];
   scale: 'linear' | 'log';
   totalSteps: number;
+  /** The y axis' title, with its unit. */
+  yLabel: string;
   yDomain?: [number, number];
   lines?: ChartLine[];
   markers?: ChartMarker[];
   height?: number;
   controls?: ReactNode;
+  /** A legend of the series under the chart (when they are not the runs of the shared legend). */
+  legend?: boolean;
   /** Offers a PNG download of this chart (the page supplies how). */
   onExportPng?: (figure: HTMLElement) => void;
 }
 
-function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, lines = [], markers = [], height = 220, controls, onExportPng }: MetricChartProps) {
+export const TEXT = {
+  xLabel: 'training step',
+  empty: 'no steps yet: press Run or Step',
+  png: 'PNG',
+  pngTitle: 'Download this chart as PNG',
+  zeroMark: (name: string, step: number) => `${name}: exactly 0 from step ${step} (drawn on the 0 line)`,
+  changed: (label: string) => `changed: ${label}`,
+  step: (n: number) => `step ${n}`,
+};
+
+const TICK = { fontSize: 11, fill: 'var(--muted)' };
+
+function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps, yLabel, yDomain, lines = [], markers = [], height = 220, controls, legend, onExportPng }: MetricChartProps) {
   const visible = useMemo(() => series.filter((s) => !s.hidden), [series]);
   const log = scale === 'log';
-  const rows = useMemo(() => buildRows(visible.map((s) => ({ key: s.key, values: log ? toLog10(s.values) : s.values }))), [visible, log]);
-  const [lo, hi] = useMemo(() => {
-    let a = Infinity;
-    let b = -Infinity;
-    for (const r of rows) for (const s of visible) {
-      const v = r[s.key];
-      if (v !== null && v !== undefined) {
-        a = Math.min(a, v);
-        b = Math.max(b, v);
-      }
+  // As many log ticks as the plot's height holds (about 18 px each): a short embed chart steps more decades at a time.
+  const body = useRef<HTMLDivElement>(null);
+  const [bodyHeight, setBodyHeight] = useState(height);
+  useEffect(() => {
+    const el = body.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(([e]) => setBodyHeight(Math.round(e!.contentRect.height)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const maxTicks = Math.max(4, Math.min(9, Math.floor((bodyHeight - 40) / 18)));
+  const plotted = useMemo(() => visible.map((s) => ({ key: s.key, values: log ? toLog10(s.values) : s.values })), [visible, log]);
+  // Range and ticks from every value (not the downsampled rows): cheap, and exact.
+  const { ticks, zeroFloor } = useMemo(() => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    let zeros = false;
+    for (const s of plotted) for (const v of s.values) {
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      } else if (v === Number.NEGATIVE_INFINITY) zeros = true;
     }
     for (const l of lines) {
       const y = log ? Math.log10(l.y) : l.y;
-      a = Math.min(a, y);
-      b = Math.max(b, y);
+      lo = Math.min(lo, y);
+      hi = Math.max(hi, y);
     }
-    return [a, b];
-  }, [rows, visible, lines, log]);
-  // Ticks computed here (cheap) rather than by Recharts' nice-tick selectors at every update.
-  // The y domain is always explicit (the curves are drawn with the axis scale, not registered as Recharts items).
-  const found = yDomain ? niceTicks(yDomain[0], yDomain[1]) : log ? logTicks(lo, hi) : niceTicks(lo, hi);
-  const ticks = found.length > 0 ? found : log ? [-1, 0] : [0, 1];
+    const found = yDomain ? niceTicks(yDomain[0], yDomain[1]) : log ? logTicks(lo, hi, maxTicks) : niceTicks(lo, hi);
+    const t = found.length > 0 ? found : log ? [-1, 0] : [0, 1];
+    if (!(log && zeros)) return { ticks: t, zeroFloor: null };
+    const decades = t.filter(Number.isInteger);
+    const floor = t[0]! - (decades.length > 1 ? decades[1]! - decades[0]! : 1);
+    return { ticks: [floor, ...t], zeroFloor: floor };
+  }, [plotted, lines, log, yDomain, maxTicks]);
+  const rows = useMemo(
+    () => buildRows(zeroFloor === null ? plotted : plotted.map((s) => ({ key: s.key, values: s.values.map((v) => (v === Number.NEGATIVE_INFINITY ? zeroFloor : v)) }))),
+    [plotted, zeroFloor],
+  );
+  // Where a series reaches exactly 0 (each stretch of zeros, at its first step): marked on the 0 line.
+  const zeroMarks = useMemo<PointMark[]>(() => {
+    if (zeroFloor === null) return [];
+    return visible.flatMap((s) => s.values.flatMap((v, i) => (v === 0 && s.values[i - 1] !== 0 ? [{ key: s.key, x: i, y: zeroFloor, color: s.color, label: TEXT.zeroMark(s.name, i) }] : [])));
+  }, [visible, zeroFloor]);
   const domain: [number, number] = yDomain ?? [ticks[0]!, ticks.at(-1)!];
   const xTicks = useMemo(() => niceTicks(0, Math.max(1, totalSteps - 1), 5).filter((t) => t <= totalSteps - 1 || totalSteps <= 1), [totalSteps]);
   // The tooltip exists only while the pointer is over the chart: otherwise Recharts keeps its state current at every update.
   const [hover, setHover] = useState(false);
-  useEffect(() => registerPlotted(id, { scale, keys: visible.map((s) => ({ key: s.key, name: s.name })), rows }), [id, scale, visible, rows]);
+  useEffect(() => registerPlotted(id, { scale, keys: visible.map((s) => ({ key: s.key, name: s.name })), rows, zeroFloor }), [id, scale, visible, rows, zeroFloor]);
+  const yTick = (v: number) => (v === zeroFloor ? '0' : log ? formatLogTick(v) : formatTick(v));
   const tooltip = ({ active, label }: { active?: boolean; label?: unknown }) => {
     if (!active || typeof label !== 'number') return null;
     const step = Math.round(label);
     return (
       <div className="tooltip">
-        <div className="tooltip-step">step {step}</div>
+        <div className="tooltip-step">{TEXT.step(step)}</div>
         {visible.map((s) => (
           <div key={s.key} className="tooltip-row">
             <span className="swatch" style={{ background: s.color }} />
@@ -100,44 +145,67 @@ function MetricChartImpl({ id, title, note, series, scale, totalSteps, yDomain, 
   return (
     <figure className="chart" id={id} data-testid={`chart-${id}`}>
       <figcaption>
-        <span className="chart-title">{title}</span>
+        <span className="chart-title">
+          {title}
+          {subtitle && <small className="chart-subtitle"> {subtitle}</small>}
+        </span>
         <span className="chart-tools">
           {controls}
           {onExportPng && (
-            <button type="button" className="chart-png" title="Download this chart as PNG" onClick={(e) => onExportPng(e.currentTarget.closest('figure')!)}>
-              PNG
+            <button type="button" className="chart-png" title={TEXT.pngTitle} onClick={(e) => onExportPng(e.currentTarget.closest('figure')!)}>
+              {TEXT.png}
             </button>
           )}
         </span>
       </figcaption>
-      <div className="chart-body" style={{ height }} onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
-        {rows.length === 0 && <div className="chart-empty">no steps yet: press Run or Step</div>}
+      <div ref={body} className="chart-body" style={{ height }} onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
+        {rows.length === 0 && <div className="chart-empty">{TEXT.empty}</div>}
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
+          {/* No accessibility layer: its keyboard tooltip needs Recharts' own lines, and it made every chart an unnamed tab stop. */}
+          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
-            <XAxis dataKey="x" type="number" domain={[0, Math.max(1, totalSteps - 1)]} ticks={xTicks} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" allowDecimals={false} />
+            <XAxis
+              dataKey="x" type="number" domain={[0, Math.max(1, totalSteps - 1)]} ticks={xTicks} tick={TICK} stroke="var(--axis)" allowDecimals={false} height={34}
+              label={{ value: TEXT.xLabel, position: 'insideBottom', offset: 0, fontSize: 11, fill: 'var(--muted)' }}
+            />
             <YAxis
               type="number"
               domain={domain}
               ticks={ticks}
-              tickFormatter={(v: number) => (log ? formatLogTick(v) : formatTick(v))}
-              tick={{ fontSize: 11, fill: 'var(--muted)' }}
+              tickFormatter={yTick}
+              tick={TICK}
               stroke="var(--axis)"
-              width={52}
+              width={64}
+              interval={0}
               allowDataOverflow
+              label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 2, fontSize: 11, fill: 'var(--muted)', style: { textAnchor: 'middle' } }}
             />
             {/* No Recharts items means no Recharts payload, which would keep the box hidden: the content reads the runs itself. */}
             {hover && <Tooltip content={tooltip} isAnimationActive={false} wrapperStyle={{ visibility: 'visible' }} />}
+            {zeroFloor !== null && <ReferenceLine y={zeroFloor} stroke="var(--axis)" strokeDasharray="1 3" />}
             {lines.map((l) => (
               <ReferenceLine key={l.label} y={log ? Math.log10(l.y) : l.y} stroke={l.color ?? 'var(--muted)'} strokeDasharray="6 4" label={{ value: l.label, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }} />
             ))}
             {markers.map((m, i) => (
-              <ReferenceLine key={`m${i}`} x={m.x} stroke={m.color} strokeDasharray="2 3" />
+              <ReferenceLine
+                key={`m${i}`} x={m.x} stroke={m.color} strokeDasharray="2 3" className="change-marker"
+                label={{ value: TEXT.changed(m.label), position: 'insideTopLeft', fontSize: 10, fill: 'var(--muted)' }}
+              />
             ))}
-            <SeriesPaths rows={rows} series={visible} />
+            <SeriesPaths rows={rows} series={visible} marks={zeroMarks} />
           </LineChart>
         </ResponsiveContainer>
       </div>
+      {legend && visible.length > 0 && (
+        <ul className="chart-legend" data-testid={`legend-${id}`}>
+          {visible.map((s) => (
+            <li key={s.key}>
+              <svg width="22" height="8" aria-hidden="true"><line x1="1" y1="4" x2="21" y2="4" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} /></svg>
+              {s.name}
+            </li>
+          ))}
+        </ul>
+      )}
       {note && <p className="chart-note">{note}</p>}
     </figure>
   );
@@ -149,6 +217,8 @@ export interface Plotted {
   scale: 'linear' | 'log';
   keys: { key: string; name: string }[];
   rows: Record<string, number | null>[];
+  /** On a log axis with exact zeros: the log10 value they are drawn at (labelled 0), else null. */
+  zeroFloor: number | null;
 }
 
 function registerPlotted(id: string, p: Plotted): void {

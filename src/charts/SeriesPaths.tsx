@@ -15,10 +15,20 @@ import type { Row } from './downsample';
 export interface PathSeries {
   key: string;
   color: string;
-  dashed?: boolean;
+  /** SVG stroke-dasharray; undefined draws a solid line. */
+  dash?: string;
 }
 
-export function SeriesPaths({ rows, series }: { rows: Row[]; series: PathSeries[] }) {
+/** A marked point (in plot units), with what it means. */
+export interface PointMark {
+  key: string;
+  x: number;
+  y: number;
+  color: string;
+  label: string;
+}
+
+export function SeriesPaths({ rows, series, marks = [] }: { rows: Row[]; series: PathSeries[]; marks?: PointMark[] }) {
   const xScale = useXAxisScale();
   const yScale = useYAxisScale();
   const area = usePlotArea();
@@ -30,7 +40,7 @@ export function SeriesPaths({ rows, series }: { rows: Row[]; series: PathSeries[
     const y = (v: number) => yScale(v);
     return series.map((s) => ({ ...s, d: linePath(xs, rows.map((r) => r[s.key]), x, y) }));
   }, [xScale, yScale, series, rows, xs]);
-  if (!area) return null;
+  if (!area || !xScale || !yScale) return null;
   return (
     <g className="series-paths">
       <clipPath id={clipId}>
@@ -38,9 +48,19 @@ export function SeriesPaths({ rows, series }: { rows: Row[]; series: PathSeries[
       </clipPath>
       <g clipPath={`url(#${clipId})`}>
         {paths.map((p) => (
-          <path key={p.key} className="series-path" data-series={p.key} d={p.d} fill="none" stroke={p.color} strokeWidth={1.75} strokeDasharray={p.dashed ? '5 3' : undefined} strokeLinejoin="round" />
+          <path key={p.key} className="series-path" data-series={p.key} d={p.d} fill="none" stroke={p.color} strokeWidth={1.75} strokeDasharray={p.dash} strokeLinejoin="round" />
         ))}
       </g>
+      {marks.map((m) => {
+        const [cx, cy] = [xScale(m.x), yScale(m.y)];
+        if (cx === undefined || cy === undefined) return null;
+        // A downward triangle on the 0 line: "it reached exactly 0 here".
+        return (
+          <path key={`${m.key}-${m.x}`} className="zero-mark" data-series={m.key} d={`M${cx - 5},${cy - 8}L${cx + 5},${cy - 8}L${cx},${cy - 1}Z`} fill={m.color} stroke="var(--panel)" strokeWidth={1}>
+            <title>{m.label}</title>
+          </path>
+        );
+      })}
     </g>
   );
 }

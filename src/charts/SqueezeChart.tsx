@@ -4,6 +4,9 @@
  * rejected token goes, and that the chosen token can lose mass too.
  * Fed plain arrays (log-probs); no store access. Drawn as plain CSS bars:
  * 32 bars per position need no axes, and this view redraws while training.
+ * No hue: the chosen token is solid ink, the rejected one striped ink, the
+ * others grey, so no bar reads as a run's colour and colour-blind readers
+ * lose nothing.
  */
 import { memo } from 'react';
 import { formatValue } from './format';
@@ -17,9 +20,15 @@ export interface SqueezeChartProps {
   step: number;
 }
 
-const CHOSEN = 'var(--chosen)';
-const REJECTED = 'var(--rejected)';
-const OTHER = 'var(--other)';
+const TEXT = {
+  position: (k: number) => `answer token ${k + 1}`,
+  axis: (max: string) => `(axis 0 to ${max})`,
+  bars: (n: number) => `distribution over ${n} tokens`,
+  chosen: 'chosen',
+  rejected: 'rejected',
+  other: 'top other',
+  was: (v: string) => ` (was ${v})`,
+};
 
 function SqueezeChartImpl({ positions, initial, tokenLabel, step }: SqueezeChartProps) {
   return (
@@ -36,24 +45,24 @@ function SqueezeChartImpl({ positions, initial, tokenLabel, step }: SqueezeChart
         const before = initial?.[k] ? (id: number) => Math.exp(initial[k]!.logp[id]!) : null;
         return (
           <div className="squeeze-position" key={k} data-testid={`squeeze-${k}`} data-p-chosen={probs[pos.chosen]} data-p-rejected={probs[pos.rejected]}>
-            <div className="squeeze-title">answer token {k + 1} <small>(axis 0 to {formatValue(yMax)})</small></div>
-            <div className="squeeze-bars" role="img" aria-label={`distribution over ${probs.length} tokens`}>
+            <div className="squeeze-title">{TEXT.position(k)} <small>{TEXT.axis(formatValue(yMax))}</small></div>
+            <div className="squeeze-bars" role="img" aria-label={TEXT.bars(probs.length)}>
               {data.map((d) => (
                 <span
                   key={d.id}
-                  className="squeeze-bar"
+                  className={`squeeze-bar ${d.id === pos.chosen ? 'chosen' : d.id === pos.rejected ? 'rejected' : 'other'}`}
                   title={`${tokenLabel(d.id)}: ${formatValue(d.p)}`}
-                  style={{ height: `${Math.min(100, (100 * d.p) / yMax)}%`, background: d.id === pos.chosen ? CHOSEN : d.id === pos.rejected ? REJECTED : OTHER }}
+                  style={{ height: `${Math.min(100, (100 * d.p) / yMax)}%` }}
                 />
               ))}
             </div>
             <dl className="squeeze-readout">
-              <dt><span className="swatch" style={{ background: CHOSEN }} />chosen “{tokenLabel(pos.chosen)}”</dt>
-              <dd>{formatValue(probs[pos.chosen])}{before && <small> (was {formatValue(before(pos.chosen))})</small>}</dd>
-              <dt><span className="swatch" style={{ background: REJECTED }} />rejected “{tokenLabel(pos.rejected)}”</dt>
-              <dd>{formatValue(probs[pos.rejected])}{before && <small> (was {formatValue(before(pos.rejected))})</small>}</dd>
-              <dt><span className="swatch" style={{ background: OTHER }} />top other “{tokenLabel(top)}”</dt>
-              <dd>{formatValue(probs[top])}{before && <small> (was {formatValue(before(top))})</small>}</dd>
+              <dt><span className="swatch chosen" />{TEXT.chosen} “{tokenLabel(pos.chosen)}”</dt>
+              <dd>{formatValue(probs[pos.chosen])}{before && <small>{TEXT.was(formatValue(before(pos.chosen)))}</small>}</dd>
+              <dt><span className="swatch rejected" />{TEXT.rejected} “{tokenLabel(pos.rejected)}”</dt>
+              <dd>{formatValue(probs[pos.rejected])}{before && <small>{TEXT.was(formatValue(before(pos.rejected)))}</small>}</dd>
+              <dt><span className="swatch other" />{TEXT.other} “{tokenLabel(top)}”</dt>
+              <dd>{formatValue(probs[top])}{before && <small>{TEXT.was(formatValue(before(top)))}</small>}</dd>
             </dl>
           </div>
         );

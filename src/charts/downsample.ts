@@ -46,7 +46,7 @@ export function buildRows(series: SeriesInput[], maxPoints = 200): Row[] {
   return rows;
 }
 
-/** log10 of positive values; anything else (0, negative, NaN) becomes NaN and is not drawn. */
+/** log10 of positive values; exactly 0 becomes -Infinity (the chart clamps it to its floor and marks it); negative or NaN becomes NaN and is not drawn. */
 export function toLog10(values: number[]): number[] {
-  return values.map((v) => (v > 0 ? Math.log10(v) : NaN));
+  return values.map((v) => (v > 0 ? Math.log10(v) : v === 0 ? Number.NEGATIVE_INFINITY : NaN));
 }

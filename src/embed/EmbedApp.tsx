@@ -1,24 +1,35 @@
 /**
  * The lab inside someone else's page: compact, the chosen charts only, the
- * run editor only when the link asks for it, optional autoplay.
+ * one-line guidance and each run's verdict, the run editor only when the link
+ * asks for it, optional autoplay. Landmarks and a heading as on any page.
  */
 import { useEffect, useRef } from 'react';
-import { autoplay } from '../state/actions';
+import { autoplay } from '../state/autoplay';
 import { shareUrl } from '../state/share';
 import { labStore } from '../state/store';
 import { PRESETS } from '../train/presets';
 import { ChartById, RunLegend } from '../ui/Charts';
+import { RunVerdicts } from '../ui/FinalTable';
 import { Notices } from '../ui/Notices';
+import { LookFor } from '../ui/PresetBar';
 import { RunTable } from '../ui/RunTable';
 import { Settings } from '../ui/Settings';
 import { Transport } from '../ui/Transport';
 import { useLab } from '../ui/useLab';
 
+const TEXT = {
+  name: 'DPO/IPO Lab',
+  full: 'open the full lab ↗',
+  results: 'Results',
+  foot: (backend: string) => `${backend} · trains in your browser`,
+  starting: 'starting…',
+};
+
 export function EmbedApp() {
   const embed = useLab((s) => s.embed);
   const state = useLab((s) => s.training.state);
   const backend = useLab((s) => s.training.backend);
-  const preset = useLab((s) => PRESETS.find((p) => p.id === s.presetId));
+  const preset = useLab((s) => PRESETS.find((p) => p.id === (s.presetId ?? s.basePresetId)));
   const autoplayed = useRef(false);
   useEffect(() => {
     if (embed.autoplay && !autoplayed.current && state === 'idle') {
@@ -31,23 +42,29 @@ export function EmbedApp() {
   return (
     <div className="app embed" data-testid="embed">
       <header className="embed-head">
-        <strong>DPO/IPO Lab</strong>
+        <h1>{TEXT.name}</h1>
         {preset && <span className="embed-title">§{preset.section} {preset.title}</span>}
-        <a href={full} target="_blank" rel="noopener">open the full lab ↗</a>
+        <a href={full} target="_blank" rel="noopener">{TEXT.full}</a>
       </header>
-      <Notices />
-      <Transport />
-      <RunLegend />
-      <div className="chart-grid">
-        {embed.charts.map((id) => <ChartById key={id} id={id} />)}
-      </div>
-      {embed.controls && (
-        <div className="embed-controls">
-          <RunTable />
-          <Settings />
-        </div>
-      )}
-      <p className="embed-foot" data-testid="backend" data-backend={backend?.active ?? ''}>{backend ? backend.reason : 'starting…'} · trains in your browser</p>
+      <main>
+        <Notices />
+        <Transport />
+        <LookFor compact />
+        <section aria-label={TEXT.results}>
+          <RunLegend />
+          <div className="chart-grid">
+            {embed.charts.map((id) => <ChartById key={id} id={id} />)}
+          </div>
+          <RunVerdicts />
+        </section>
+        {embed.controls && (
+          <div className="embed-controls">
+            <RunTable />
+            <Settings />
+          </div>
+        )}
+      </main>
+      <footer className="embed-foot" data-testid="backend" data-backend={backend?.active ?? ''}>{backend ? TEXT.foot(backend.reason) : TEXT.starting}</footer>
     </div>
   );
 }

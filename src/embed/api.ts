@@ -4,8 +4,8 @@
  * Events (lab -> host), each `{ source: 'dpo-ipo-lab', version: 1, type, ... }`:
  *   ready    { state: <link hash> }                       once, when the lab can take commands
  *   progress { step, steps, stepsPerSecond, runs }          a few times a second while training
- *   done     { step, runs: [{ label, loss_type, beta, lr, optimizer, status, final: { <metric>: value } }] }
- *   resize   { height }                                     the content height, to size the iframe
+ *   done     { step, runs: [{ label, loss_type, beta, lr, optimizer, status, verdict, final: { <metric>: value } }] }
+ *   resize   { height }                                     the content's height (not the frame's), to size the iframe
  *   error    { message }                                    a command was refused
  * Commands (host -> lab):
  *   { type: 'run' } | { type: 'pause' } | { type: 'reset' }
@@ -24,8 +24,10 @@ import { notify, pause, reset, run } from '../state/actions';
 import { encodeLink } from '../state/link';
 import { linkStateOf } from '../state/share';
 import { labStore, type LabState } from '../state/store';
+import { formatValue } from '../charts/format';
 import { KL_METRIC, SCALAR_METRICS } from '../train/metrics';
 import { resultsJson } from '../train/results';
+import { runVerdict, verdictText } from '../train/verdict';
 import { originFlag } from '../state/origin';
 import { createPacer } from './pacer';
 import { prepareSetState } from './setState';
@@ -60,11 +62,18 @@ export function parseCommand(data: unknown): EmbedCommand | null {
   }
 }
 
-function finalMetrics(s: LabState) {
-  return resultsJson(s.experiment, s.series, s.training.backend?.active ?? '').runs.map(({ metrics, ...run }) => ({
+function finalMetrics(s: LabState, withVerdicts = false) {
+  return resultsJson(s.experiment, s.series, s.training.backend?.active ?? '').runs.map(({ metrics, ...run }, i) => ({
     ...run,
+    ...(withVerdicts && { verdict: verdictOf(s, i) }),
     final: Object.fromEntries([...SCALAR_METRICS, ...Object.keys(metrics).filter((k) => k.startsWith('h/') || k === KL_METRIC)].map((m) => [m, metrics[m]?.at(-1) ?? null])),
   }));
+}
+
+/** The run's one-line verdict, as the embed shows it (null under 5 steps). */
+function verdictOf(s: LabState, i: number): string | null {
+  const v = s.series[i] && runVerdict(s.experiment.runs[i]!, s.series[i]!, s.experiment.granularity);
+  return v ? verdictText(v, formatValue) : null;
 }
 
 type Post = (type: string, body?: Record<string, unknown>) => void;
@@ -186,13 +195,15 @@ export function startEmbedApi(win: Window = window): () => void {
         runs: finalMetrics(s).map((r) => ({ label: r.label, status: r.status, loss: r.final.loss, pi_rej: r.final.pi_rej, sigma_margin: r.final.sigma_margin })),
       });
     }
-    if (s.training.state === 'done' && prev.training.state !== 'done') post('done', { step: s.training.step, runs: finalMetrics(s) });
+    if (s.training.state === 'done' && prev.training.state !== 'done') post('done', { step: s.training.step, runs: finalMetrics(s, true) });
   });
 
+  // The content's height, not the document's: documentElement.scrollHeight is never less than the frame's
+  // own height, so a frame sized 640 for 431 of content was told 640 again and never shrank.
   let lastHeight = 0;
   const resize = new ResizeObserver(() => {
-    const height = Math.ceil(win.document.documentElement.scrollHeight);
-    if (height !== lastHeight) post('resize', { height: (lastHeight = height) });
+    const height = Math.ceil(win.document.body.getBoundingClientRect().height);
+    if (height > 0 && height !== lastHeight) post('resize', { height: (lastHeight = height) });
   });
   resize.observe(win.document.body);
 

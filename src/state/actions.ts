@@ -6,12 +6,13 @@
 import { comparisonNeeds, LOSS_CATALOG, needsMore } from '../train/catalog';
 import type { PreferencePair } from '../train/data';
 import { describeIssues, ExperimentSchema, type Experiment } from '../train/experiment';
-import { describeCost, estimateCost, needsConsent } from '../train/cost';
 import { LIMITS } from '../train/limits';
-import { findPreset } from '../train/presets';
+import { findPreset, type Preset } from '../train/presets';
 import { applyRunPatch, type RunPatch } from '../train/run';
 import type { EnginePort } from '../worker/client';
 import type { BackendChoice, Distribution, FromWorker, ToWorker, WeightsRole } from '../worker/protocol';
+import { lossFamily } from '../train/families';
+import { fillSlots } from './shades';
 import { labStore, type LabState, type Notice, type RunSeries } from './store';
 
 let engine: EnginePort | null = null;
@@ -62,6 +63,7 @@ function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer 
     view: {
       ...s.view,
       hidden: experiment.runs.map((_, i) => s.view.hidden[i] ?? false),
+      shades: fillSlots(experiment.runs, s.view.shades),
       hRun: Math.min(s.view.hRun, experiment.runs.length - 1),
       squeezePair: Math.min(s.view.squeezePair, experiment.data.length - 1),
     },
@@ -72,23 +74,29 @@ function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer 
 
 /**
  * Replaces the experiment after validating it; returns the problems instead
- * when it is invalid (and changes nothing).
+ * when it is invalid (and changes nothing). An edit keeps the preset it was
+ * made from (basePresetId left undefined); an experiment from elsewhere passes null.
  */
-export function setExperiment(next: unknown, presetId: string | null = null): string[] {
+export function setExperiment(next: unknown, presetId: string | null = null, basePresetId?: string | null): string[] {
   const r = ExperimentSchema.safeParse(next);
   if (!r.success) return describeIssues(r.error);
   const restarted = get().training.step > 0;
-  set({ experiment: r.data, presetId });
+  set((s) => ({ experiment: r.data, presetId, basePresetId: basePresetId === undefined ? s.basePresetId : basePresetId }));
   reload();
   if (restarted) notify('info', 'The experiment changed, so training restarted from step 0.');
   return [];
 }
 
+/** The preset's run set for a model size: on the tiny model, its tiny variant (larger learning rates, more steps). */
+const variantFor = (preset: Preset, model: Experiment['model']) => (model === 'tiny' ? preset.tiny : preset.spec);
+
+/** Applies a preset, in its variant for the model in use. */
 export function applyPreset(id: string): void {
   const preset = findPreset(id);
   if (!preset) return notify('error', `There is no preset "${id}".`);
-  set((s) => ({ view: { ...s.view, hidden: preset.spec.runs.map(() => false), hRun: 0 } }));
-  setExperiment(structuredClone(preset.spec), preset.id);
+  const spec = structuredClone(variantFor(preset, get().experiment.model));
+  set((s) => ({ view: { ...s.view, hidden: spec.runs.map(() => false), shades: [], hRun: 0 } }));
+  setExperiment(spec, preset.id, preset.id);
 }
 
 type Settings = Pick<Experiment, 'model' | 'seed' | 'steps' | 'scoring' | 'granularity'>;
@@ -117,6 +125,16 @@ export function setSetting<K extends keyof Settings>(key: K, value: Settings[K])
     if (problems.length === 0) notify('info', `Replaying the notebook exactly is now off: it needs the notebook's ${key}.`);
     return problems;
   }
+  if (key === 'model' && presetId && value !== experiment.model) {
+    // A preset switches to its run set for that model: the notebook's learning rates barely move the tiny model in 100 steps.
+    const preset = findPreset(presetId)!;
+    const variant = variantFor(preset, value as Experiment['model']);
+    const problems = setExperiment({ ...structuredClone(variant), notebookExact: experiment.notebookExact }, presetId, presetId);
+    if (problems.length === 0 && value === 'tiny') {
+      notify('info', `On the tiny model, §${preset.section} uses its tiny run set (larger learning rates, ${variant.steps} steps): the same story in seconds.`);
+    }
+    return problems;
+  }
   if (key !== 'steps') return setExperiment({ ...experiment, [key]: value }, null);
   const r = ExperimentSchema.safeParse({ ...experiment, steps: value });
   if (!r.success) return describeIssues(r.error);
@@ -141,6 +159,9 @@ export function updateRun(index: number, patch: RunPatch): string[] {
   const r = applyRunPatch(current, patch, `run ${index + 1}: `);
   if (r.run === null) return r.problems;
   const runs = experiment.runs.map((run, i) => (i === index ? r.run : run));
+  // A run that moves to another loss family takes a free shade there; every other run keeps its colour.
+  const moved = lossFamily(r.run.loss) !== lossFamily(current.loss);
+  set((s) => ({ view: { ...s.view, shades: fillSlots(runs, s.view.shades.map((x, i) => (moved && i === index ? undefined : x))) } }));
   if (training.step === 0) return setExperiment({ ...experiment, runs }, null);
   // What needs the runs and the data together (KTO's labels) is checked live too.
   const checked = ExperimentSchema.safeParse({ ...experiment, runs });
@@ -182,31 +203,33 @@ export function duplicateRun(index: number): void {
   const { experiment } = get();
   if (experiment.runs.length >= LIMITS.runs.max) return notify('error', `A comparison holds at most ${LIMITS.runs.max} runs.`);
   const copy = { ...experiment.runs[index]!, label: experiment.runs[index]!.label ? `${experiment.runs[index]!.label} (copy)` : '' };
+  // The copy is inserted after its original: the runs after it keep their visibility and colour.
+  const insert = <T,>(xs: T[], x: T) => [...xs.slice(0, index + 1), x, ...xs.slice(index + 1)];
+  set((s) => ({ view: { ...s.view, hidden: insert(s.view.hidden, false), shades: insert<number | undefined>(s.view.shades, undefined) as number[] } }));
   setExperiment({ ...experiment, runs: [...experiment.runs.slice(0, index + 1), copy, ...experiment.runs.slice(index + 1)] });
 }
 
 export function removeRun(index: number): void {
   const { experiment } = get();
   if (experiment.runs.length <= LIMITS.runs.min) return notify('error', 'A comparison needs at least one run.');
-  set((s) => ({ view: { ...s.view, hidden: s.view.hidden.filter((_, i) => i !== index) } }));
+  set((s) => ({ view: { ...s.view, hidden: s.view.hidden.filter((_, i) => i !== index), shades: s.view.shades.filter((_, i) => i !== index) } }));
   setExperiment({ ...experiment, runs: experiment.runs.filter((_, i) => i !== index) });
 }
 
 export const run = () => send({ type: 'run' });
 
 /**
- * An autoplay (embed, link): starts training unless the experiment would cost
- * more than a reader expects from a page (cost.ts); then it says what it would
- * cost and waits for Run. Returns whether it started.
+ * After the last step: `extra` more steps, and train on. Every run goes on
+ * from where it stopped (the worker keeps the comparison; only the step count
+ * grows); a diverged run stays stopped.
  */
-export function autoplay(): boolean {
-  const cost = estimateCost(get().experiment);
-  if (!needsConsent(cost)) {
-    run();
-    return true;
-  }
-  notify('info', `This experiment would take ${describeCost(cost)} on a machine like ours, so it does not start by itself: press Run to train it anyway.`);
-  return false;
+export function continueTraining(extra: number): string[] {
+  const { experiment } = get();
+  const steps = Math.min(LIMITS.steps.max, experiment.steps + extra);
+  if (steps <= experiment.steps) return [`a run has at most ${LIMITS.steps.max} steps`];
+  const problems = setSetting('steps', steps);
+  if (problems.length === 0) run();
+  return problems;
 }
 export const pause = () => send({ type: 'pause' });
 export const step = () => send({ type: 'step' });

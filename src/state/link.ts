@@ -22,6 +22,7 @@ import { findPreset } from '../train/presets';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 import { parseOrigin } from './origin';
 import { CHART_IDS, defaultLinkState, REWARD_METRICS, type ChartId, type LinkState } from './linkState';
+import { fillSlots, slotsInOrder } from './shades';
 
 export const LINK_VERSION = 1;
 /** Longer payloads are refused before decompression (a hostile link cannot make the page churn). */
@@ -120,6 +121,8 @@ export const FIELDS: Field<unknown>[] = [
     set: (s, v) => void (s.experiment.runs = v as Run[]),
   }),
   field({ key: 'p', name: 'preset', schema: z.string().max(40).refine((id) => id === '' || findPreset(id) !== undefined, 'not a preset'), get: (s) => s.presetId ?? '', set: (s, v) => void (s.presetId = v || null) }),
+  // Added after version 1 shipped: a link without it reads as made from the default preset, as before (its guidance).
+  field({ key: 'bp', name: 'modified from preset', schema: z.string().max(40).refine((id) => id === '' || findPreset(id) !== undefined, 'not a preset'), get: (s) => s.basePresetId ?? '', set: (s, v) => void (s.basePresetId = v || null) }),
   field({ key: 'be', name: 'backend', schema: z.enum(['auto', ...BACKEND_NAMES]), get: (s) => s.backend, set: (s, v) => void (s.backend = v as BackendChoice) }),
   field({ key: 'th', name: 'theme', schema: z.enum(['light', 'dark', 'system']), get: (s) => s.view.theme, set: (s, v) => void (s.view.theme = v) }),
   field({ key: 'll', name: 'loss log scale', schema: z.boolean(), get: (s) => s.view.lossLog, set: (s, v) => void (s.view.lossLog = v) }),
@@ -132,6 +135,11 @@ export const FIELDS: Field<unknown>[] = [
   field({ key: 'sb', name: 'squeeze context', schema: z.enum(['chosen', 'rejected']), get: (s) => s.view.squeezeBranch, set: (s, v) => void (s.view.squeezeBranch = v) }),
   field({ key: 'sp', name: 'squeeze pair', schema: z.number().int().min(0).max(LIMITS.pairs.max - 1), get: (s) => s.view.squeezePair, set: (s, v) => void (s.view.squeezePair = v) }),
   field({ key: 'tm', name: 'token display', schema: z.enum(['ids', 'words', 'chars']), get: (s) => s.view.textMode, set: (s, v) => void (s.view.textMode = v) }),
+  // Left out when each family's runs are numbered in order (what a link without it means).
+  field({
+    key: 'cs', name: 'run colours', schema: z.array(runIndex).max(LIMITS.runs.max),
+    get: (s) => (slotsInOrder(s.experiment.runs, s.view.shades) ? [] : s.view.shades), set: (s, v) => void (s.view.shades = v),
+  }),
   field({ key: 'hd', name: 'hidden runs', schema: z.array(runIndex).max(LIMITS.runs.max), get: (s) => s.view.hidden.flatMap((h, i) => (h ? [i] : [])), set: (s, v) => void (s.view.hidden = Array.from({ length: LIMITS.runs.max }, (_, i) => v.includes(i))) }),
 ];
 
@@ -183,6 +191,7 @@ export function decodeLink(link: string): Decoded {
   const notices: string[] = [];
   try {
     const state = defaultLinkState();
+    state.view.shades = []; // numbered in order unless the link says otherwise
     const params = new URLSearchParams(hashOf(String(link)));
     const version = params.get('v');
     if (version !== null && version !== String(LINK_VERSION)) notices.push(`this link is version ${version.slice(0, 8)}; this lab reads version ${LINK_VERSION}, so some settings may be ignored`);
@@ -266,13 +275,16 @@ function reconcile(state: LinkState, notices: string[]): LinkState {
   state.view.hidden = state.view.hidden.slice(0, n);
   while (state.view.hidden.length < n) state.view.hidden.push(false);
   if (state.view.hidden.every(Boolean)) state.view.hidden = state.view.hidden.map(() => false);
+  state.view.shades = fillSlots(state.experiment.runs, state.view.shades);
   state.view.hRun = Math.min(state.view.hRun, n - 1);
   state.view.squeezePair = Math.min(state.view.squeezePair, state.experiment.data.length - 1);
   if (state.presetId) {
-    // A preset id labels only the exact experiment it names.
+    // A preset id labels only the exact experiment it names (its notebook or its tiny run set).
     const preset = findPreset(state.presetId);
     // The exact replay is a way of running a preset, not another experiment.
-    if (!preset || !same({ ...ExperimentSchema.parse(preset.spec), notebookExact: state.experiment.notebookExact }, state.experiment)) state.presetId = null;
+    const is = (spec: unknown) => same({ ...ExperimentSchema.parse(spec), notebookExact: state.experiment.notebookExact }, state.experiment);
+    if (!preset || !(is(preset.spec) || is(preset.tiny))) state.presetId = null;
+    else state.basePresetId = preset.id;
   }
   return state;
 }

@@ -5,6 +5,7 @@
 import { parseExperiment, type Experiment } from '../train/experiment';
 import { PRESETS } from '../train/presets';
 import type { BackendChoice } from '../worker/protocol';
+import { fillSlots } from './shades';
 import type { TextMode } from './vocab';
 
 export const CHART_IDS = ['pi-rej', 'sigma', 'loss', 'pi-chosen', 'rewards', 'h', 'squeeze', 'gpo'] as const;
@@ -16,6 +17,8 @@ export type RewardMetric = (typeof REWARD_METRICS)[number];
 export interface ViewState {
   theme: 'light' | 'dark' | 'system';
   hidden: boolean[];
+  /** Each run's shade slot in its loss family's hue (charts/colors.ts), kept when runs come and go (shades.ts). */
+  shades: number[];
   lossLog: boolean;
   rewardMetric: RewardMetric;
   /** The run inspected by the h chart and the squeeze view. */
@@ -37,6 +40,8 @@ export interface EmbedOptions {
 export interface LinkState {
   experiment: Experiment;
   presetId: string | null;
+  /** The preset the experiment was made from, kept through edits ("modified from §6.3.1"); null for one from elsewhere. */
+  basePresetId: string | null;
   backend: BackendChoice;
   view: ViewState;
   embed: EmbedOptions;
@@ -44,8 +49,8 @@ export interface LinkState {
 
 export const DEFAULT_PRESET = PRESETS.find((p) => p.id === 'beta-sweep')!;
 
-export function defaultView(runs: number): ViewState {
-  return { theme: 'system', hidden: Array.from({ length: runs }, () => false), lossLog: true, rewardMetric: 'rewards/margins', hRun: 0, squeezeBranch: 'rejected', squeezePair: 0, textMode: 'ids' };
+export function defaultView(runs: readonly { loss: string }[]): ViewState {
+  return { theme: 'system', hidden: runs.map(() => false), shades: fillSlots(runs, []), lossLog: true, rewardMetric: 'rewards/margins', hRun: 0, squeezeBranch: 'rejected', squeezePair: 0, textMode: 'ids' };
 }
 
 export function defaultLinkState(): LinkState {
@@ -53,8 +58,9 @@ export function defaultLinkState(): LinkState {
   return {
     experiment,
     presetId: DEFAULT_PRESET.id,
+    basePresetId: DEFAULT_PRESET.id,
     backend: 'auto',
-    view: defaultView(experiment.runs.length),
+    view: defaultView(experiment.runs),
     embed: { on: false, autoplay: false, controls: false, charts: ['pi-rej', 'sigma', 'loss'], parentOrigin: null },
   };
 }

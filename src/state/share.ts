@@ -5,7 +5,7 @@ import { defaultView, type LinkState } from './linkState';
 import { initialState, labStore, type LabState } from './store';
 
 export function linkStateOf(s: LabState): LinkState {
-  return { experiment: s.experiment, presetId: s.presetId, backend: s.training.backendChoice, view: s.view, embed: s.embed };
+  return { experiment: s.experiment, presetId: s.presetId, basePresetId: s.basePresetId, backend: s.training.backendChoice, view: s.view, embed: s.embed };
 }
 
 /** The page's address with this state in its hash. */
@@ -30,14 +30,14 @@ export function bootFromUrl(href: string): void {
 
 /** Replaces the whole experiment and view (postMessage setState, pasted links). */
 export function applyLinkState(link: LinkState, notices: string[] = []): void {
-  labStore.setState((s) => ({ experiment: link.experiment, presetId: link.presetId, view: { ...defaultView(link.experiment.runs.length), ...link.view }, embed: s.embed }));
+  labStore.setState((s) => ({ experiment: link.experiment, presetId: link.presetId, basePresetId: link.basePresetId, view: { ...defaultView(link.experiment.runs), ...link.view }, embed: s.embed }));
   for (const n of notices) notify('info', `Link: ${n}.`);
   reloadExperiment();
 }
 
 /** Validates an experiment given as JSON (the embed API); returns the problems, or [] when applied. */
 export function applyExperimentJson(input: unknown): string[] {
-  return setExperiment(input, null);
+  return setExperiment(input, null, null);
 }
 
 /** Keeps the address bar on the current state (debounced), so copying it shares exactly what you see. */
@@ -45,7 +45,7 @@ export function syncAddressBar(win: Window = window): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let last = '';
   return labStore.subscribe((s, prev) => {
-    if (s.experiment === prev.experiment && s.view === prev.view && s.presetId === prev.presetId && s.training.backendChoice === prev.training.backendChoice) return;
+    if (s.experiment === prev.experiment && s.view === prev.view && s.presetId === prev.presetId && s.basePresetId === prev.basePresetId && s.training.backendChoice === prev.training.backendChoice) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       const url = shareUrl(s, win.location.href);

@@ -30,8 +30,10 @@ export interface LiveChange {
 
 export interface ExperimentSlice {
   experiment: Experiment;
-  /** The preset last applied, for its "what to look for"; null once the experiment differs. */
+  /** The preset last applied, while the experiment is exactly it (its notebook or tiny run set); null once it differs. */
   presetId: string | null;
+  /** The preset the experiment was made from, kept through edits: its "what to look for", marked modified. */
+  basePresetId: string | null;
 }
 
 export interface TrainingSlice {
@@ -67,6 +69,7 @@ export function initialState(link: LinkState = defaultLinkState()): LabState {
   return {
     experiment: link.experiment,
     presetId: link.presetId,
+    basePresetId: link.basePresetId,
     training: {
       state: 'starting', step: 0, generation: 0, stepsPerSecond: null, msPerStep: null, firstStepMs: null,
       backendChoice: link.backend, backend: null, customWeights: [],

@@ -12,6 +12,8 @@ export interface Preset {
   /** Section of the notebook post it reproduces. */
   section: string;
   title: string;
+  /** What to look for, in one line (the embed shows it). */
+  headline: string;
   lookFor: string;
   /** The notebook's run set, on the notebook's model. */
   spec: ExperimentSpec;
@@ -46,10 +48,11 @@ export const PRESETS: Preset[] = [
     id: 'dpo-overfits',
     section: '6.2',
     title: 'DPO overfits',
+    headline: 'DPO pushes π(rejected) down by orders of magnitude with no plateau, while σ(βh) climbs to 1.',
     lookFor:
       'The rejected token\'s probability falls by many orders of magnitude and never levels off, ' +
       'while sigmoid(βh) climbs towards 1 and the loss towards 0: with a deterministic preference, ' +
-      'DPO\'s optimum pushes π(rejected) to 0 whatever β is. Raise the steps to 1000 to see it pass 1e-20.',
+      'DPO\'s optimum pushes π(rejected) to 0 whatever β is. Raise the steps to 1000 to see it pass 10⁻²⁰.',
     spec: { ...base, data: [...base.data], runs: [run('dpo', 0.1, 0.1)] },
     tiny: { ...base, model: 'tiny', steps: 300, data: [...base.data], runs: [run('dpo', 0.1, 0.1)] },
   },
@@ -57,6 +60,7 @@ export const PRESETS: Preset[] = [
     id: 'beta-sweep',
     section: '6.3.1',
     title: 'DPO vs IPO across β',
+    headline: 'DPO drives π(rejected) down without a floor; each IPO run stops where h = 1/(2β), at σ(βh) ≈ 0.6225.',
     lookFor:
       'Both DPO runs drive π(rejected) down without a floor. Each IPO run settles where every h_t = 1/(2β) ' +
       '(5, 1 and 0.5), so sigmoid(βh) stops at sigmoid(0.5) ≈ 0.6225 for every β, and a larger β leaves ' +
@@ -75,10 +79,11 @@ export const PRESETS: Preset[] = [
     id: 'lr-sweep',
     section: '6.3.2',
     title: 'IPO across learning rates and optimizers',
+    headline: 'A large learning rate makes IPO overshoot and oscillate before it settles; Adam keeps fluctuating longer than SGD.',
     lookFor:
       'With a large learning rate IPO overshoots its target and oscillates before settling; with a small one it ' +
-      'creeps up smoothly. Adam keeps fluctuating around the target instead of settling. DPO at the same β ' +
-      'keeps pushing π(rejected) down.',
+      'creeps up smoothly. Adam keeps fluctuating around the target where SGD has settled (on the notebook model for all ' +
+      '100 steps; on the tiny model for about 60, then it settles too). DPO at the same β keeps pushing π(rejected) down.',
     spec: {
       ...base,
       data: [...base.data],
@@ -95,6 +100,7 @@ export const PRESETS: Preset[] = [
     title: 'KTO beside DPO and IPO',
     // Measured (tests/unit/outcomes.test.ts checks the tiny variant; the notebook-size run, 200 steps, gives
     // pi_rej 3.3e-2 -> DPO 3.2e-5, KTO 3.6e-5, IPO 1.1e-2 from step 25 on; pi_chosen DPO 0.58, KTO 0.73).
+    headline: 'KTO has no floor either: it drives π(rejected) down like DPO, while IPO stops where its target says.',
     lookFor:
       'Whole answers (sequence level, as TRL computes KTO), two pairs. KTO has no floor either: like DPO it keeps driving ' +
       'π(rejected) down (it starts slower, its loss is a sigmoid where DPO\'s is a log-sigmoid, but ends within a factor of ' +

@@ -1,16 +1,60 @@
-/** The science, with formulas rendered by KaTeX. Static content, rendered once. */
+/**
+ * The science, with formulas rendered by KaTeX. Rendered again only when the
+ * model or the data change: it describes the model actually in use.
+ */
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { memo, useMemo } from 'react';
+import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
 import { LOSS_CATALOG, LOSS_IDS } from '../train/catalog';
+import type { Granularity } from '../train/data';
 import { KL_HELP, KL_METRIC, METRIC_HELP, SCALAR_METRICS } from '../train/metrics';
+import { paramCountOf } from './paramCount';
+import { ScrollBox } from './ScrollBox';
+import { useLab } from './useLab';
+
+const TEXT = {
+  formula: 'Formula (scrolls sideways)',
+  lossTable: 'Loss zoo (scrolls sideways)',
+  lossColumns: ['loss', 'per unit', 'what it does', 'paper'],
+  model: (m: ModelPresetId) => {
+    const c = MODEL_PRESETS[m];
+    const size = `${c.numLayers} layers, hidden size ${c.hiddenSize}, ${paramCountOf(m).toLocaleString('en')} parameters`;
+    return m === 'notebook' ? `the notebook's: ${size}` : `the ${m} one: ${size}; the notebook's has ${(paramCountOf('notebook') / 1e6).toFixed(1)} M`;
+  },
+  data: (pairs: { prompt: number[]; chosen: number[]; rejected: number[] }[]) => {
+    if (pairs.length > 1) return `${pairs.length} preference pairs (prompts of ${range(pairs.map((p) => p.prompt.length))} tokens, answers of ${range(pairs.flatMap((p) => [p.chosen.length, p.rejected.length]))})`;
+    const p = pairs[0]!;
+    const answers = p.chosen.length === p.rejected.length ? `a chosen and a rejected ${p.chosen.length}-token answer` : `a ${p.chosen.length}-token chosen and a ${p.rejected.length}-token rejected answer`;
+    return `one preference: a ${p.prompt.length}-token prompt, ${answers}`;
+  },
+  granularity: (g: Granularity) =>
+    g === 'token' ? 'and the token-level losses average over the answer tokens, as the notebook does.' : 'and at sequence level the losses compare whole answers (log-probs summed over the answer, as in the DPO paper and TRL).',
+};
+
+const range = (xs: number[]) => {
+  const [a, b] = [Math.min(...xs), Math.max(...xs)];
+  return a === b ? String(a) : `${a}–${b}`;
+};
 
 function TeX({ tex, block = false }: { tex: string; block?: boolean }) {
   const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, displayMode: block }), [tex, block]);
-  return block ? <div className="math" dangerouslySetInnerHTML={{ __html: html }} /> : <span dangerouslySetInnerHTML={{ __html: html }} />;
+  return block ? (
+    <ScrollBox label={TEXT.formula} className="math"><div dangerouslySetInnerHTML={{ __html: html }} /></ScrollBox>
+  ) : (
+    <span dangerouslySetInnerHTML={{ __html: html }} />
+  );
 }
 
-function ExplainImpl() {
+/** The explanations for the experiment on screen (the model in use, its data). */
+export function Explain() {
+  const model = useLab((s) => s.experiment.model);
+  const data = useLab((s) => s.experiment.data);
+  const granularity = useLab((s) => s.experiment.granularity);
+  return <ExplainBody model={model} data={data} granularity={granularity} />;
+}
+
+function ExplainImpl({ model, data, granularity }: { model: ModelPresetId; data: Parameters<typeof TEXT.data>[0]; granularity: Granularity }) {
   return (
     <section className="explain" aria-label="Explanations">
       <h2>What is going on</h2>
@@ -18,16 +62,17 @@ function ExplainImpl() {
         <article>
           <h3>The experiment</h3>
           <p>
-            A small Llama (the notebook's: 2 layers, 1.3 M parameters) is the policy <TeX tex="\pi" />; a second, independently
-            initialised copy is the frozen reference <TeX tex="\pi_{ref}" />. They see one preference: a 6-token prompt, a chosen and a
-            rejected 4-token answer. For every answer token <TeX tex="t" /> the implicit reward margin is
+            A small Llama ({TEXT.model(model)}) is the policy <TeX tex="\pi" />; a second, independently
+            initialised copy is the frozen reference <TeX tex="\pi_{ref}" />. They see {TEXT.data(data)}. For every answer
+            token <TeX tex="t" /> the implicit reward margin is
           </p>
           <TeX block tex={String.raw`h_t = \log\frac{\pi(c_t)}{\pi_{ref}(c_t)} - \log\frac{\pi(r_t)}{\pi_{ref}(r_t)}`} />
-          <p>and the token-level losses average over the answer tokens, as the notebook does.</p>
+          <p>{TEXT.granularity(granularity)}</p>
         </article>
         <article>
           <h3>DPO: no floor for the rejected token</h3>
-          <TeX block tex={String.raw`\mathcal{L}_{DPO} = -\log\sigma(\beta h), \qquad \frac{\partial \mathcal{L}}{\partial h} = -\beta\,\sigma(-\beta h) < 0`} />
+          <TeX block tex={String.raw`\mathcal{L}_{DPO} = -\log\sigma(\beta h)`} />
+          <TeX block tex={String.raw`\frac{\partial \mathcal{L}}{\partial h} = -\beta\,\sigma(-\beta h) < 0`} />
           <p>
             The gradient never reaches zero for a finite margin, so training keeps raising <TeX tex="h" />. Because
             <TeX tex={String.raw`\ \log\pi(c_t) \le 0`} />, the margin is bounded by
@@ -38,7 +83,8 @@ function ExplainImpl() {
         </article>
         <article>
           <h3>IPO: a target, so it stops</h3>
-          <TeX block tex={String.raw`\mathcal{L}_{IPO} = \left(h - \frac{1}{2\beta}\right)^2, \qquad \frac{\partial \mathcal{L}}{\partial h} = 2\left(h - \frac{1}{2\beta}\right)`} />
+          <TeX block tex={String.raw`\mathcal{L}_{IPO} = \left(h - \frac{1}{2\beta}\right)^2`} />
+          <TeX block tex={String.raw`\frac{\partial \mathcal{L}}{\partial h} = 2\left(h - \frac{1}{2\beta}\right)`} />
           <p>
             The gradient vanishes at <TeX tex={String.raw`h^* = \frac{1}{2\beta}`} />, so the policy stops there, and
             <TeX tex={String.raw`\ \sigma(\beta h^*) = \sigma(\tfrac12) \approx 0.6225`} /> for every <TeX tex="\beta" />. A larger
@@ -68,26 +114,26 @@ function ExplainImpl() {
         </li>
       </ul>
       <h3>The loss zoo</h3>
-      <div className="table-wrap">
-        <table className="loss-table">
+      <ScrollBox label={TEXT.lossTable} className="table-wrap">
+        <table className="loss-table stack">
           <thead>
-            <tr><th>loss</th><th>per unit</th><th>what it does</th><th>paper</th></tr>
+            <tr>{TEXT.lossColumns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
           </thead>
           <tbody>
             {LOSS_IDS.map((id) => {
               const l = LOSS_CATALOG[id];
               return (
                 <tr key={id}>
-                  <td>{l.label}</td>
-                  <td><TeX tex={l.formula} /></td>
-                  <td>{l.summary} {l.aggregate === 'mean' && <em>Sequence level: length-averaged log-probs.</em>}</td>
-                  <td className="paper">{l.paper}</td>
+                  <td data-label={TEXT.lossColumns[0]}>{l.label}</td>
+                  <td data-label={TEXT.lossColumns[1]}><ScrollBox label={TEXT.formula} className="formula"><TeX tex={l.formula} /></ScrollBox></td>
+                  <td data-label={TEXT.lossColumns[2]}>{l.summary} {l.aggregate === 'mean' && <em>Sequence level: length-averaged log-probs.</em>}</td>
+                  <td data-label={TEXT.lossColumns[3]} className="paper">{l.paper}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       <h3>Metrics</h3>
       <dl className="glossary">
         {SCALAR_METRICS.map((m) => (
@@ -105,4 +151,4 @@ function ExplainImpl() {
   );
 }
 
-export const Explain = memo(ExplainImpl);
+const ExplainBody = memo(ExplainImpl);

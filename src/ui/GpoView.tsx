@@ -4,7 +4,7 @@
  * math is the catalogue's (train/catalog.ts), the drawing the chart's.
  */
 import { useMemo, useRef } from 'react';
-import { runColor } from '../charts/colors';
+import { useRunStyles } from './useRunStyles';
 import { GpoChart, type GpoCurve, type GpoPoint } from '../charts/GpoChart';
 import { GPO, GPO_FAMILIES, gpoFamilyOf, type GpoFamily } from '../train/catalog';
 import { hMetric } from '../train/metrics';
@@ -23,6 +23,7 @@ export function GpoView() {
   const ref = useRef<HTMLDivElement>(null);
   const visible = useInView(ref);
   const runs = useLab((s) => s.experiment.runs);
+  const styles = useRunStyles();
   const hidden = useLab((s) => s.view.hidden);
   const N = useLab((s) => s.answerLength);
   const series = useLive((s) => s.series, 8, visible);
@@ -32,9 +33,9 @@ export function GpoView() {
     return Array.from({ length: N }, (_, k) => series[i]?.metrics[hMetric(k)]?.at(-1)).flatMap((h, k) => {
       if (h === undefined || !Number.isFinite(h)) return [];
       const x = r.beta * h;
-      return [{ key: `r${i}k${k}`, name: `${runName(r)}, token ${k + 1}`, color: runColor(i), x, f: GPO[family].f(x), weight: GPO[family].weight(x) }];
+      return [{ key: `r${i}k${k}`, name: `${runName(r)}, token ${k + 1}`, color: styles[i]!.color, x, f: GPO[family].f(x), weight: GPO[family].weight(x) }];
     });
-  }), [runs, hidden, N, series]);
+  }), [runs, styles, hidden, N, series]);
   const families = useMemo(() => {
     const present = GPO_FAMILIES.filter((g) => runs.some((r) => gpoFamilyOf(r.loss) === g));
     return present.length > 0 ? present : [...GPO_FAMILIES];

@@ -2,17 +2,18 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { addRun, duplicateRun, removeRun, updateRun } from '../state/actions';
-import { runColor } from '../charts/colors';
 import { CPO_VARIANT_LABELS, CPO_VARIANTS, LOSS_CATALOG, LOSS_IDS, LOSS_PARAM_INFO, type CpoVariant, type LossId, type OptimizerId } from '../train/catalog';
 import { LIMITS } from '../train/limits';
 import { runName, type Run } from '../train/run';
 import { CloseIcon, CopyIcon } from './icons';
 import { NumberField } from './NumberField';
 import { useLab } from './useLab';
+import { useRunStyles } from './useRunStyles';
 
 export function RunTable() {
   const runs = useLab((s) => s.experiment.runs);
   const statuses = useLab(useShallow((s) => s.series.map((x) => x.status)));
+  const colors = useRunStyles().map((st) => st.color);
   return (
     <section className="runs" aria-label="Runs">
       <h2>
@@ -23,9 +24,9 @@ export function RunTable() {
           const status = statuses[i];
           const info = LOSS_CATALOG[r.loss];
           return (
-            <li key={i} className="run" data-testid={`run-${i}`} style={{ borderLeftColor: runColor(i) }}>
+            <li key={i} className="run" data-testid={`run-${i}`} style={{ borderLeftColor: colors[i] }}>
               <div className="run-head">
-                <span className="swatch" style={{ background: runColor(i) }} aria-hidden />
+                <span className="swatch" style={{ background: colors[i] }} aria-hidden />
                 <input
                   className="run-label"
                   aria-label={`Run ${i + 1} name`}

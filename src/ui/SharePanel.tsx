@@ -1,5 +1,9 @@
-/** Share: the teaching link, and the iframe snippet for a blog. Both copy with one click. */
-import { useState } from 'react';
+/**
+ * Share: the teaching link, and the iframe snippet for a blog. Both copy with
+ * one click. The panel takes focus when it opens, and closes on Escape or a
+ * click outside it, giving focus back to the Share button.
+ */
+import { useEffect, useRef, useState } from 'react';
 import { embedSnippet, shareUrl } from '../state/share';
 import { labStore } from '../state/store';
 import { useLab } from './useLab';
@@ -39,6 +43,16 @@ function CopyBox({ label, text, multiline, testId }: { label: string; text: stri
   );
 }
 
+const TEXT = {
+  share: 'Share',
+  dialog: 'Share this experiment',
+  link: 'Teaching link: opens this exact experiment and view',
+  embed: 'Embed code for a blog post',
+  autoplay: 'start training when shown',
+  controls: 'let readers edit the runs',
+  weights: (which: string) => `The link does not carry the imported ${which} weights: readers get the seeded ones.`,
+};
+
 export function SharePanel() {
   const [open, setOpen] = useState(false);
   const [autoplay, setAutoplay] = useState(true);
@@ -46,25 +60,55 @@ export function SharePanel() {
   const custom = useLab((s) => s.training.customWeights);
   useLab((s) => s.experiment); // re-render with the experiment
   useLab((s) => s.view);
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    panel.current?.focus();
+    const close = () => {
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      close();
+    };
+    const onPointer = (e: PointerEvent) => {
+      const t = e.target as Node;
+      if (panel.current?.contains(t) || button.current?.contains(t)) return;
+      setOpen(false);
+      // Focus goes where the click put it; if it put it nowhere, back to the Share button.
+      setTimeout(() => {
+        if (document.activeElement === document.body || document.activeElement === null) button.current?.focus();
+      }, 0);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
   const s = labStore.getState();
   const base = window.location.href;
   return (
     <div className="share">
-      <button type="button" data-testid="share" aria-expanded={open} onClick={() => setOpen(!open)}>Share</button>
+      <button ref={button} type="button" data-testid="share" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen(!open)}>{TEXT.share}</button>
       {open && (
-        <div className="share-panel" role="dialog" aria-label="Share this experiment">
-          <CopyBox label="Teaching link: opens this exact experiment and view" text={shareUrl(s, base, { on: false })} testId="share-link" />
+        <div ref={panel} className="share-panel" role="dialog" aria-label={TEXT.dialog} tabIndex={-1} data-testid="share-panel">
+          <CopyBox label={TEXT.link} text={shareUrl(s, base, { on: false })} testId="share-link" />
           <CopyBox
-            label="Embed code for a blog post"
+            label={TEXT.embed}
             multiline
             text={embedSnippet(s, base, { autoplay, controls, height: controls ? 900 : 640 })}
             testId="embed-code"
           />
           <div className="share-options">
-            <label><input type="checkbox" checked={autoplay} onChange={(e) => setAutoplay(e.target.checked)} /> start training when shown</label>
-            <label><input type="checkbox" checked={controls} onChange={(e) => setControls(e.target.checked)} /> let readers edit the runs</label>
+            <label><input type="checkbox" checked={autoplay} onChange={(e) => setAutoplay(e.target.checked)} /> {TEXT.autoplay}</label>
+            <label><input type="checkbox" checked={controls} onChange={(e) => setControls(e.target.checked)} /> {TEXT.controls}</label>
           </div>
-          {custom.length > 0 && <p className="hint">The link does not carry the imported {custom.join(' and ')} weights: readers get the seeded ones.</p>}
+          {custom.length > 0 && <p className="hint">{TEXT.weights(custom.join(' and '))}</p>}
         </div>
       )}
     </div>

@@ -47,7 +47,7 @@ export function Squeeze() {
         </div>
       </header>
       <p className="hint">
-        The policy's distribution over all 32 tokens at each answer position. Green is the chosen token, red the rejected one.
+        The policy's distribution over all 32 tokens at each answer position: the chosen token solid, the rejected one striped, the others grey.
       </p>
       {positions ? (
         <SqueezeChart positions={positions} initial={initial && answer.map((_, k) => ({ logp: initial[entry(k)]! }))} tokenLabel={label} step={dist!.step} />

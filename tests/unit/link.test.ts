@@ -22,7 +22,7 @@ const VARIANTS: Record<string, (s: LinkState) => void> = {
     s.experiment.data = [{ prompt: [1, 2], chosen: [3, 4, 5], rejected: [6] }];
   },
   data: (s) => void (s.experiment.data = [{ prompt: [1], chosen: [2, 3], rejected: [4, 5] }, { prompt: [9, 9, 9], chosen: [0], rejected: [31] }]),
-  runs: (s) => void (s.view.hidden = [false, false, false], s.experiment.runs = [
+  runs: (s) => void (s.view.hidden = [false, false, false], s.view.shades = [0, 1, 0], s.experiment.runs = [
     { label: 'mine, "quoted"', loss: 'cdpo', beta: 0.25, lr: 3e-3, optimizer: 'adam', labelSmoothing: 0.2 },
     { label: '', loss: 'dpop', beta: 0.1, lr: 1e-2, optimizer: 'sgd', dpopLambda: 5 },
     { label: '', loss: 'simpo', beta: 2, lr: 1e-3, optimizer: 'sgd', simpoGamma: 0.7 },
@@ -30,8 +30,13 @@ const VARIANTS: Record<string, (s: LinkState) => void> = {
   preset: (s) => {
     s.experiment = parseExperiment(findPreset('lr-sweep')!.spec);
     s.presetId = 'lr-sweep';
+    s.basePresetId = 'lr-sweep';
     s.view.hidden = [false, false, false, false];
+    s.view.shades = [0, 1, 0, 2]; // IPO, IPO, DPO, IPO
   },
+  'modified from preset': (s) => void (s.basePresetId = 'dpo-overfits'),
+  // Kept slots after the first IPO run was removed and one added: not the order a link without them means.
+  'run colours': (s) => void (s.view.shades = [2, 0, 1, 1, 0]),
   backend: (s) => void (s.backend = 'wasm'),
   theme: (s) => void (s.view.theme = 'dark'),
   'loss log scale': (s) => void (s.view.lossLog = false),
@@ -88,9 +93,10 @@ describe('teaching link', () => {
     const s = defaultLinkState();
     s.presetId = null;
     // Not the preset, and not the exact replay: it needs the notebook's scoring, which the scoring variant changes.
-    for (const [name, change] of Object.entries(VARIANTS)) if (!['preset', 'granularity', 'replay the notebook exactly'].includes(name)) change(s);
+    for (const [name, change] of Object.entries(VARIANTS)) if (!['preset', 'granularity', 'replay the notebook exactly', 'run colours'].includes(name)) change(s);
     // keep the view consistent with three runs
     s.view.hidden = [false, true, false];
+    s.view.shades = [1, 0, 0];
     s.view.hRun = 2;
     const back = roundTrip(s);
     expect(back.notices).toEqual([]);

@@ -1,6 +1,8 @@
 // The store and its actions, driven without React or a worker: a fake engine records what would be sent.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addRun, applyPreset, autoplay, chooseBackend, clearWeights, connectEngine, duplicateRun, importWeights, onWorkerEvent, removeRun, setData, setExperiment, setNotebookExact, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
+import { addRun, applyPreset, chooseBackend, clearWeights, connectEngine, duplicateRun, importWeights, onWorkerEvent, removeRun, setData, setExperiment, setNotebookExact, setSetting, toggleRunning, updateRun } from '../../src/state/actions';
+import { autoplay } from '../../src/state/autoplay';
+import { applyExperimentJson } from '../../src/state/share';
 import { initialState, labStore } from '../../src/state/store';
 import type { ToWorker } from '../../src/worker/protocol';
 
@@ -153,5 +155,52 @@ describe('autoplay weighs the experiment first (hostile input 3)', () => {
     expect(sent.slice(before).map((m) => m.type)).not.toContain('run');
     expect(s().notices.at(-1)!.text).toMatch(/would take about \d+(\.\d)? h and 1\.\d GB .* does not start by itself: press Run/);
     expect(s().experiment.runs).toHaveLength(8); // nothing of the experiment is lost
+  });
+});
+
+describe('the preset an experiment came from, the tiny variant, and run colours', () => {
+  it('keeps the preset it was made from through edits, and forgets it for an experiment from elsewhere', () => {
+    applyPreset('lr-sweep');
+    updateRun(0, { beta: 0.3 });
+    expect(s().presetId).toBeNull();
+    expect(s().basePresetId).toBe('lr-sweep');
+    addRun();
+    setSetting('seed', 7);
+    expect(s().basePresetId).toBe('lr-sweep');
+    expect(applyExperimentJson({ runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }] })).toEqual([]);
+    expect(s().basePresetId).toBeNull();
+  });
+
+  it('on the tiny model a preset applies its tiny run set, and switching the model switches run sets', () => {
+    setSetting('model', 'tiny');
+    expect(s().presetId).toBe('beta-sweep');
+    expect(s().experiment).toMatchObject({ model: 'tiny', steps: 150 });
+    expect(s().experiment.runs.map((r) => r.lr)).toEqual([3e-3, 3e-3, 3e-3, 0.1, 0.1]);
+    expect(s().notices.at(-1)!.text).toMatch(/tiny run set/);
+    applyPreset('dpo-overfits');
+    expect(s().experiment).toMatchObject({ model: 'tiny', steps: 300 });
+    setSetting('model', 'notebook');
+    expect(s().experiment).toMatchObject({ model: 'notebook', steps: 100 });
+    expect(s().presetId).toBe('dpo-overfits');
+    // A modified experiment keeps its runs when the model changes.
+    updateRun(0, { beta: 0.2 });
+    setSetting('model', 'tiny');
+    expect(s().experiment.runs[0]).toMatchObject({ beta: 0.2, lr: 0.1 });
+    expect(s().experiment.steps).toBe(100);
+  });
+
+  it('a run keeps its colour slot when another run is removed, added or duplicated', () => {
+    expect(s().view.shades).toEqual([0, 1, 2, 0, 1]); // IPO, IPO, IPO, DPO, DPO
+    removeRun(0);
+    expect(s().view.shades).toEqual([1, 2, 0, 1]);
+    addRun(); // a copy of the last (DPO) run: DPO's first free slot
+    expect(s().view.shades).toEqual([1, 2, 0, 1, 2]);
+    duplicateRun(0); // an IPO run inserted after run 1
+    expect(s().view.shades).toEqual([1, 0, 2, 0, 1, 2]);
+    expect(s().view.hidden).toHaveLength(6);
+    loaded();
+    onWorkerEvent({ type: 'state', generation: 1, state: 'paused', step: 3 });
+    updateRun(1, { loss: 'dpo' }); // moves to the DPO family: its first free slot there
+    expect(s().view.shades).toEqual([1, 3, 2, 0, 1, 2]);
   });
 });
