@@ -11,6 +11,7 @@ import { connectEngine, onWorkerEvent, setData, updateRun } from '../../src/stat
 import { decodeLink, encodeLink } from '../../src/state/link';
 import { defaultLinkState, type LinkState } from '../../src/state/linkState';
 import { initialState, labStore } from '../../src/state/store';
+import { fillSlots } from '../../src/state/shades';
 import { NOTEBOOK_PAIR, type PreferencePair } from '../../src/train/data';
 import { parseExperiment, type ExperimentSpec } from '../../src/train/experiment';
 import { applyRunPatch, RunSchema } from '../../src/train/run';
@@ -26,6 +27,7 @@ function stateWith(spec: Partial<ExperimentSpec>): LinkState {
   s.presetId = null;
   s.experiment = parseExperiment({ ...s.experiment, ...spec });
   s.view.hidden = s.experiment.runs.map(() => false);
+  s.view.shades = fillSlots(s.experiment.runs, []); // each run's colour slot, as the store numbers them
   return s;
 }
 
