@@ -71,6 +71,9 @@ function Points({ points, value, domain }: { points: GpoPoint[]; value: 'f' | 'w
   );
 }
 
+/** Axis titles with their units: βh is a scaled log-ratio (nats times β); f is a loss, −f′ a weight per unit of βh. */
+const AXIS = { x: 'βh (β × nats)', f: 'f(βh) (loss, nats)', weight: '−f′(βh) (gradient weight)' } as const;
+
 function Panel({ id, title, xs, curves, points, value, domain }: { id: string; title: string; xs: number[]; curves: GpoCurve[]; points: GpoPoint[]; value: 'f' | 'weight'; domain: [number, number] }) {
   const rows = useMemo(() => xs.map((x, i) => Object.fromEntries([['x', x], ...curves.map((c) => [c.key, c[value][i]!])]) as { x: number } & Record<string, number>), [xs, curves, value]);
   const series = useMemo(() => curves.map((c) => ({ key: c.key, color: c.color, dashed: c.dashed })), [curves]);
@@ -81,10 +84,12 @@ function Panel({ id, title, xs, curves, points, value, domain }: { id: string; t
       <div className="gpo-panel-title">{title}</div>
       <div className="chart-body" style={{ height: 200 }}>
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
-            <XAxis dataKey="x" type="number" domain={[xs[0]!, xs.at(-1)!]} ticks={xTicks} tickFormatter={formatTick} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" allowDataOverflow />
-            <YAxis type="number" domain={domain} ticks={yTicks} tickFormatter={formatTick} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" width={40} allowDataOverflow />
+            <XAxis dataKey="x" type="number" domain={[xs[0]!, xs.at(-1)!]} ticks={xTicks} tickFormatter={formatTick} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" allowDataOverflow
+              height={34} label={{ value: AXIS.x, position: 'insideBottom', offset: 0, fontSize: 11, fill: 'var(--muted)' }} />
+            <YAxis type="number" domain={domain} ticks={yTicks} tickFormatter={formatTick} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" width={48} allowDataOverflow
+              label={{ value: AXIS[value], angle: -90, position: 'insideLeft', offset: 2, fontSize: 11, fill: 'var(--muted)', style: { textAnchor: 'middle' } }} />
             <ReferenceLine y={0} stroke="var(--axis)" />
             <ReferenceLine x={0} stroke="var(--axis)" strokeDasharray="2 3" />
             <SeriesPaths rows={rows} series={series} />
