@@ -6,8 +6,6 @@
  * Shapes use: G runs, M rows (tokens of all sequences), D hidden, I inner.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LinearWeight } from './stacked';
-import type { WeightLayout } from './weightLayout';
 
 export type Tensor = tf.Tensor;
 
@@ -114,9 +112,9 @@ export function makeRotary(headDim: number): Rotary {
   return { apply, constants: [R] };
 }
 
-/** SwiGLU MLP: down(silu(gate x) * up x), gate and up fused into one [2I, D] weight. */
-export function swiGlu(x: Tensor, gateUp: LinearWeight, down: LinearWeight, layout: WeightLayout): Tensor {
-  const [gate, up] = tf.split(layout.linear(x, gateUp), 2, -1) as [Tensor, Tensor]; // [G, M, I] each
+/** SwiGLU MLP: down(silu(gate x) * up x), gate and up fused into one [2I, D] linear. */
+export function swiGlu(x: Tensor, gateUp: (x: Tensor) => Tensor, down: (x: Tensor) => Tensor): Tensor {
+  const [gate, up] = tf.split(gateUp(x), 2, -1) as [Tensor, Tensor]; // [G, M, I] each
   const silu = tf.mul(gate, tf.sigmoid(gate));
-  return layout.linear(tf.mul(silu, up), down); // [G, M, D]
+  return down(tf.mul(silu, up)); // [G, M, D]
 }
