@@ -7,7 +7,7 @@ import type { PreferencePair } from '../train/data';
 import { describeIssues, ExperimentSchema, type Experiment } from '../train/experiment';
 import { LIMITS } from '../train/limits';
 import { findPreset } from '../train/presets';
-import { applyRunPatch, type RunPatch } from '../train/run';
+import { applyRunPatch, POLICY_KEYS, type RunPatch } from '../train/run';
 import type { EnginePort } from '../worker/client';
 import type { BackendChoice, Distribution, FromWorker, ToWorker, WeightsRole } from '../worker/protocol';
 import { labStore, type LabState, type Notice, type RunSeries } from './store';
@@ -130,7 +130,8 @@ export function setData(pairs: PreferencePair[]): string[] {
 /**
  * Changes a run's loss, beta, learning rate or optimizer. Before the first
  * step this reloads; after it, the run changes live from the next step and
- * the charts mark where.
+ * the charts mark where. What a run trains (full model, LoRA / DoRA and their
+ * settings) is fixed from its first step: changing it restarts the experiment.
  */
 export function updateRun(index: number, patch: RunPatch): string[] {
   const { experiment, training } = get();
@@ -139,7 +140,7 @@ export function updateRun(index: number, patch: RunPatch): string[] {
   const r = applyRunPatch(current, patch, `run ${index + 1}: `);
   if (r.run === null) return r.problems;
   const runs = experiment.runs.map((run, i) => (i === index ? r.run : run));
-  if (training.step === 0) return setExperiment({ ...experiment, runs }, null);
+  if (training.step === 0 || POLICY_KEYS.some((k) => k in patch)) return setExperiment({ ...experiment, runs }, null);
   set((s) => ({
     experiment: { ...s.experiment, runs },
     presetId: null,
@@ -293,6 +294,6 @@ function onWeights(which: WeightsWhich, bytes: ArrayBuffer): void {
   weightsListener?.(which, bytes);
 }
 
-export function exportWeights(which: 'initial-policy' | 'reference' | { run: number }): void {
+export function exportWeights(which: WeightsWhich): void {
   send({ type: 'exportWeights', which });
 }

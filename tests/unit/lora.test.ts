@@ -13,6 +13,10 @@ import { parseExperiment, type ExperimentSpec } from '../../src/train/experiment
 import { hMetric, type RunLog } from '../../src/train/metrics';
 import { applyRunPatch, RunSchema, runName, trainableParamCount, type RunSpec } from '../../src/train/run';
 import { createComparison, seededWeights, trainFor } from '../../src/train/session';
+import { connectEngine, onWorkerEvent, updateRun } from '../../src/state/actions';
+import { initialState, labStore } from '../../src/state/store';
+import { Runner } from '../../src/worker/runner';
+import type { FromWorker, ToWorker } from '../../src/worker/protocol';
 
 const dpo = (over: Partial<RunSpec> = {}): RunSpec => ({ loss: 'dpo', beta: 0.1, lr: 0.5, ...over });
 const spec = (runs: RunSpec[], over: Partial<ExperimentSpec> = {}): ExperimentSpec => ({ model: 'tiny', seed: 3, steps: 6, runs, ...over });
@@ -185,3 +189,47 @@ describe('LoRA settings', () => {
     expect(adaptedModules(MODEL_PRESETS.tiny, ['down']).map((m) => [m.module, m.out, m.in])).toEqual([['model.layers.0.mlp.down_proj', 32, 64], ['model.layers.1.mlp.down_proj', 32, 64]]);
   });
 });
+
+describe('LoRA in the lab', () => {
+  it('a policy change restarts the experiment (never a live patch); a rank the model cannot hold changes nothing', () => {
+    labStore.setState(initialState(), true);
+    const sent: ToWorker[] = [];
+    connectEngine({ send: (m) => sent.push(m), restart: () => {}, dispose: () => {} });
+    labStore.setState({ experiment: parseExperiment(spec([dpo(), dpo({ beta: 0.3 })])) });
+    onWorkerEvent({ type: 'state', generation: 0, state: 'paused', step: 3 });
+    sent.length = 0;
+    expect(updateRun(1, { policy: 'dora', loraRank: 2 })).toEqual([]);
+    expect(sent.map((m) => m.type)).toEqual(['load']);
+    expect(labStore.getState().notices.at(-1)!.text).toMatch(/restarted from step 0/);
+    const before = labStore.getState().experiment;
+    expect(before.runs[1]!.policy).toBe('dora');
+    expect(updateRun(1, { loraRank: 64 }).join()).toMatch(/runs\.1\.loraRank: LoRA rank 64 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32/);
+    expect(updateRun(1, { loraTargets: ['q', 'attn'] as never }).join()).toMatch(/unknown LoRA target "attn"/);
+    expect(labStore.getState().experiment).toBe(before);
+  });
+
+  it('the worker exports a LoRA run merged (HF names, importable) or its adapters alone (PEFT names)', async () => {
+    const events: FromWorker[] = [];
+    const runner = new Runner((m) => events.push(m));
+    await runner.handle({ type: 'setBackend', choice: 'cpu' });
+    await runner.handle({ type: 'load', experiment: parseExperiment(spec([dpo({ policy: 'lora', loraRank: 2 }), dpo()], { steps: 3 })) });
+    await runner.handle({ type: 'step' });
+    const exported = async (which: Extract<ToWorker, { type: 'exportWeights' }>['which']) => {
+      await runner.handle({ type: 'exportWeights', which });
+      const last = events.at(-1)!;
+      if (last.type === 'error') return last.message;
+      return new Uint8Array((last as Extract<FromWorker, { type: 'weights' }>).bytes);
+    };
+    const merged = bytesOrThrow(await exported({ run: 0 }));
+    expect(() => importSafetensors(merged, MODEL_PRESETS.tiny)).not.toThrow();
+    const peft = parseSafetensors(bytesOrThrow(await exported({ run: 0, adapters: true })));
+    expect([...peft.tensors.keys()]).toContain('base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight');
+    expect(await exported({ run: 1, adapters: true })).toMatch(/run 2 trains the full model: it has no adapters/);
+    await runner.handle({ type: 'reset' });
+  });
+});
+
+function bytesOrThrow(x: Uint8Array | string): Uint8Array {
+  if (typeof x === 'string') throw new Error(x);
+  return x;
+}
