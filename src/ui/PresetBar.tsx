@@ -11,7 +11,7 @@ export function PresetBar() {
       <div className="preset-buttons">
         {PRESETS.map((p) => (
           <button key={p.id} type="button" data-testid={`preset-${p.id}`} aria-pressed={presetId === p.id} onClick={() => applyPreset(p.id)}>
-            <span className="preset-section">§{p.section}</span> {p.title}
+            <span className="preset-section">{/^\d/.test(p.section) ? `§${p.section}` : p.section}</span> {p.title}
           </button>
         ))}
       </div>
