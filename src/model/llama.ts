@@ -89,7 +89,7 @@ type Linear = (x: Tensor, which: keyof LayerAdapters) => Tensor;
 function linearsOf(w: LlamaWeights, layer: number): Linear {
   const l = w.layers[layer]!;
   const weights: Record<keyof LayerAdapters, LinearWeight> = { qkv: l.qkv, o: l.o, gateUp: l.gateUp, down: l.down };
-  return (x, which) => adaptOutput(w.layout.linear(x, weights[which]), x, w.adapters?.[layer]?.[which]);
+  return (x, which) => adaptOutput(w.layout.linear(x, weights[which], w.frozen), x, w.adapters?.[layer]?.[which]);
 }
 
 /** Causal multi-head self-attention over packed rows; x [G, B*T, D]. */
@@ -128,11 +128,11 @@ export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConf
 export function logProbsAt(w: LlamaWeights, hidden: Tensor, select: Tensor, c: LlamaConfig): Tensor {
   const G = hidden.shape[0]!;
   const picked = G === 1 ? tf.expandDims(tf.matMul(tf.squeeze(select, [0]), tf.squeeze(hidden, [0])), 0) : tf.matMul(select, hidden); // [G, N, D]
-  const logits = w.layout.linear(rmsNorm(picked, w.norm, c.rmsNormEps), w.lmHead); // [G, N, V]
+  const logits = w.layout.linear(rmsNorm(picked, w.norm, c.rmsNormEps), w.lmHead, w.frozen); // [G, N, V]
   return tf.logSoftmax(logits);
 }
 
 /** Full logits at every row (for tests and inspection): [G, B*T, V]. */
 export function logitsAll(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig): Tensor {
-  return w.layout.linear(rmsNorm(decoderHidden(w, k, c), w.norm, c.rmsNormEps), w.lmHead);
+  return w.layout.linear(rmsNorm(decoderHidden(w, k, c), w.norm, c.rmsNormEps), w.lmHead, w.frozen);
 }

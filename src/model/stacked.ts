@@ -40,6 +40,8 @@ export interface LlamaWeights {
   list: Tensor[];
   /** LoRA / DoRA paths added to the linears' outputs (lora.ts), per layer; absent for a full model. */
   adapters?: LayerAdapters[];
+  /** The tensors above are constants (the frozen base under adapters): the layout computes no gradient for them. */
+  frozen?: boolean;
 }
 
 type Kind = 'norm' | 'embed' | 'linear';

@@ -27,8 +27,8 @@ export interface WeightLayout {
   readonly name: 'stacked' | 'per-run-matrices';
   /** The tensors of a group's flat list, in order (see stacked.ts for the internal weights). */
   slots(c: LlamaConfig, G: number): Slot[];
-  /** y = x W^T for every run: x [G, M, in] -> [G, M, out]. */
-  linear(x: Tensor, w: LinearWeight): Tensor;
+  /** y = x W^T for every run: x [G, M, in] -> [G, M, out]. `frozen`: W is a constant (no gradient is computed for it). */
+  linear(x: Tensor, w: LinearWeight, frozen?: boolean): Tensor;
   /** Token embedding as oneHot @ E (tfjs-wasm has no gradient for gather, SPEC 6): oneHot [1, M, V] -> [G, M, D]. */
   embed(oneHot: Tensor, w: EmbedWeight, G: number): Tensor;
   /** The tensors of a group's adapter list (LoRA A, B, DoRA m), `count` of them. */
@@ -41,6 +41,7 @@ const stackedAdapters = (count: number): Slot[] => Array.from({ length: count },
 export const STACKED: WeightLayout = {
   name: 'stacked',
   slots: (c) => entryKinds(c).map((_, entry) => ({ entry, run: null, twin: false })),
+  // Autodiff computes no gradient for a weight that is not differentiated: `frozen` needs nothing here.
   linear: (x, w) => tf.matMul(x, w as Tensor, false, true),
   embed: (oneHot, w, G) => {
     const e = w as Tensor; // [G, V, D]
@@ -59,7 +60,7 @@ export const PER_RUN_MATRICES: WeightLayout = {
       return kind === 'embed' ? runs(entry, false) : [...runs(entry, false), ...runs(entry, true)];
     });
   },
-  linear: (x, w) => perRunLinear(x, (w as PerRunLinear).w, (w as PerRunLinear).wt),
+  linear: (x, w, frozen) => perRunLinear(x, (w as PerRunLinear).w, (w as PerRunLinear).wt, frozen),
   embed: (oneHot, w) => {
     const oneHot2d = tf.squeeze(oneHot, [0]); // [M, V]
     return tf.stack((w as Tensor[]).map((e) => tf.matMul(oneHot2d, tf.squeeze(e, [0])))); // per run: 2D, XNNPACK on WASM

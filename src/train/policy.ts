@@ -81,7 +81,7 @@ export function adapterPolicy(c: LlamaConfig, layout: WeightLayout, shape: Adapt
     slots: layout.adapterSlots(specs.length),
     forward: (trainable) => {
       const norms = shape.kind === 'dora' ? doraNorms(shape, trainable, w0, scale) : null;
-      return (ws) => ({ ...base, adapters: layerAdapters(c, shape, ws, scale, norms) });
+      return (ws) => ({ ...base, frozen: true, adapters: layerAdapters(c, shape, ws, scale, norms) });
     },
     policies: async (list) => {
       const sets = await perRun(list);
