@@ -126,9 +126,9 @@ export function makeRotary(headDim: number): Rotary {
   return { apply, constants: [R] };
 }
 
-/** SwiGLU MLP: down(silu(gate x) * up x), gate and up fused into one [2I, D] linear. */
-export function swiGlu(x: Tensor, gateUp: (x: Tensor) => Tensor, down: (x: Tensor) => Tensor): Tensor {
-  const [gate, up] = tf.split(gateUp(x), 2, -1) as [Tensor, Tensor]; // [G, M, I] each
+/** SwiGLU MLP: down(silu(gate x) * up x), gate and up one fused [2I, D] linear that returns its two parts. */
+export function swiGlu(x: Tensor, gateUp: (x: Tensor) => Tensor[], down: (x: Tensor) => Tensor): Tensor {
+  const [gate, up] = gateUp(x) as [Tensor, Tensor]; // [G, M, I] each
   const silu = tf.mul(gate, tf.sigmoid(gate));
   return down(tf.mul(silu, up)); // [G, M, D]
 }

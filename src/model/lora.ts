@@ -32,11 +32,10 @@ export interface LayerAdapters {
   down?: LinearAdapter;
 }
 
-/** y = x W^T of a (fused) linear, [G, M, out], plus the adapters' paths on x [G, M, in]. */
-export function adaptOutput(y: Tensor, x: Tensor, adapter: LinearAdapter | undefined): Tensor {
-  if (!adapter) return y;
-  const parts = adapter.length > 1 ? tf.split(y, adapter.length, -1) : [y];
-  const out = parts.map((yk, k) => {
+/** The parts of a (fused) linear's output y = x W^T (q, k, v of qkv), each [G, M, out], plus the adapters' paths on x [G, M, in]. */
+export function addAdapters(parts: Tensor[], x: Tensor, adapter: LinearAdapter | undefined): Tensor[] {
+  if (!adapter) return parts;
+  return parts.map((yk, k) => {
     const p = adapter[k];
     if (!p) return yk;
     const lowRank = tf.matMul(tf.matMul(x, p.a, false, true), p.b, false, true); // [G, M, out]: (x A^T) B^T
@@ -44,7 +43,6 @@ export function adaptOutput(y: Tensor, x: Tensor, adapter: LinearAdapter | undef
     // DoRA: PEFT computes (scale - 1) base + scale s lora, added to base; with no dropout that is this product.
     return p.magnitudeScale ? tf.mul(sum, p.magnitudeScale) : sum;
   });
-  return out.length > 1 ? tf.concat(out, -1) : out[0]!;
 }
 
 /**
