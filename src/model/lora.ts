@@ -2,8 +2,9 @@
  * LoRA and DoRA in the forward pass, on activations as PEFT computes them:
  * the frozen projection runs through the weight layout as for a full model,
  * and each adapted part adds s (x A^T) B^T; DoRA then scales the part's rows
- * by m / ||W0 + s B A||. Never materialising W0 + s B A in the forward keeps
- * the extra cost to products of width r (the merged matrix is adapters.ts's).
+ * by m / ||W0 + s B A||. LoRA never materialises W0 + s B A (the merged
+ * matrix is adapters.ts's): its extra cost is products of width r. DoRA forms
+ * it once a step for its norm, outside the gradient tape.
  *
  * A group's adapters are one flat list in adapterSpecs order, each tensor
  * stacked over the group's runs [G, ...] (weightLayout.ts adapterSlots).
