@@ -11,11 +11,11 @@ const POLICY_TITLE = 'full: every weight trains. LoRA: the initial weights stay 
 
 export function PolicyFields({ run, index }: { run: Run; index: number }) {
   const model = useLab((s) => s.experiment.model);
+  // The select and the targets show their problems here; a NumberField shows its own.
   const [error, setError] = useState<string | null>(null);
   const apply = (patch: Partial<Run>) => {
     const problems = updateRun(index, patch);
     setError(problems.length > 0 ? problems.join('; ') : null);
-    return problems;
   };
   const toggle = (t: AdapterTarget, on: boolean) => apply({ loraTargets: on ? [...run.loraTargets, t] : run.loraTargets.filter((x) => x !== t) });
   const trainable = trainableParamCount(MODEL_PRESETS[model], run);
@@ -29,14 +29,14 @@ export function PolicyFields({ run, index }: { run: Run; index: number }) {
       </label>
       {run.policy !== 'full' && (
         <>
-          <NumberField label="rank r" integer title="LoRA rank: at most min(in, out) of every adapted projection" value={run.loraRank} onCommit={(loraRank) => apply({ loraRank })} />
-          <NumberField label="α" title="LoRA alpha: the update is scaled by α/r (PEFT)" value={run.loraAlpha} onCommit={(loraAlpha) => apply({ loraAlpha })} />
+          <NumberField label="rank r" integer title="LoRA rank: at most min(in, out) of every adapted projection" value={run.loraRank} onCommit={(loraRank) => updateRun(index, { loraRank })} />
+          <NumberField label="α" title="LoRA alpha: the update is scaled by α/r (PEFT)" value={run.loraAlpha} onCommit={(loraAlpha) => updateRun(index, { loraAlpha })} />
           <fieldset className="field" aria-label={`Run ${index + 1} LoRA targets`}>
             <span className="field-label">targets</span>
             <span>
               {ADAPTER_TARGETS.map((t) => (
-                <label key={t} title={`${t}_proj`}>
-                  <input type="checkbox" checked={run.loraTargets.includes(t)} onChange={(e) => toggle(t, e.target.checked)} /> {t}{' '}
+                <label key={t} title={`${t}_proj`} style={{ whiteSpace: 'nowrap', marginRight: '0.4em' }}>
+                  <input type="checkbox" aria-label={`Run ${index + 1} LoRA on ${t}_proj`} checked={run.loraTargets.includes(t)} onChange={(e) => toggle(t, e.target.checked)} />{t}
                 </label>
               ))}
             </span>
