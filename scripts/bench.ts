@@ -6,9 +6,13 @@
  * (median of 3 repeats), ms/step, time to the first step, and memory at the
  * start and end of a 2,000-step run. Then the real app with the automatic
  * backend: main-thread long tasks while training. Where PyTorch imports, the
- * same workload in PyTorch on the CPU, and the ratio. Writes a JSON report.
+ * same workload in PyTorch on the CPU, and the ratio. Per backend, the same
+ * run set with every run LoRA (r 4 on q, v) and DoRA, against full runs:
+ * adapters must not make a step slower. Writes a JSON report.
  *
- *   npm run bench -- [--json file] [--backends webgpu,webgl,wasm,cpu] [--quick] [--isolation] [--no-build]
+ *   npm run bench -- [--json file] [--backends webgpu,webgl,wasm,cpu] [--quick] [--isolation] [--no-build] [--adapters-only]
+ *
+ * --adapters-only measures LoRA / DoRA against full runs and nothing else.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -32,6 +36,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     isolation: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'adapters-only': { type: 'boolean', default: false },
   },
 });
 const QUICK = opts.quick!;
@@ -43,8 +48,33 @@ const MEMORY_BUDGET_MS = QUICK ? 20_000 : 120_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
-function workload(model: 'notebook' | 'tiny', steps = 100): Experiment {
-  return parseExperiment({ ...structuredClone(findPreset('beta-sweep')!.spec), model, steps });
+function workload(model: 'notebook' | 'tiny', steps = 100, policy: 'full' | 'lora' | 'dora' = 'full'): Experiment {
+  const spec = structuredClone(findPreset('beta-sweep')!.spec);
+  return parseExperiment({ ...spec, model, steps, runs: spec.runs.map((r) => ({ ...r, policy, loraRank: 4 })) });
+}
+
+/**
+ * LoRA / DoRA against full runs (issue: adapters must not make a step slower): the 6.3.1 run set
+ * with every run full, then LoRA r 4 on q and v, then DoRA, steps/s of the comparison; the ratio
+ * adapter / full (>= 1 is the target). Interleaved full, LoRA, DoRA per repeat round, so drift in
+ * the machine's load hits all three alike.
+ */
+async function adapterSpeed(page: Page, backend: string) {
+  const out: Record<string, unknown> = {};
+  for (const model of ['notebook', 'tiny'] as const) {
+    const sps: Record<'full' | 'lora' | 'dora', number[]> = { full: [], lora: [], dora: [] };
+    for (let round = 0; round < REPEATS; round++) {
+      for (const policy of ['full', 'lora', 'dora'] as const) {
+        await call(page, 'load', workload(model, 100, policy));
+        const x = await call<Awaited<ReturnType<Harness['run']>>>(page, 'run', BUDGET_MS);
+        sps[policy].push(x.steps > 0 ? (1000 * x.steps) / x.steadyMs : 0);
+      }
+    }
+    const m = { full: median(sps.full), lora: median(sps.lora), dora: median(sps.dora) };
+    out[model] = { stepsPerSecond: { full: round(m.full, 2), lora: round(m.lora, 2), dora: round(m.dora, 2) }, loraOverFull: round(m.lora / m.full, 3), doraOverFull: round(m.dora / m.full, 3), repeats: sps };
+    log(`  ${backend.padEnd(6)} ${model.padEnd(8)} full ${round(m.full, 1)}, LoRA r4 ${round(m.lora, 1)}, DoRA r4 ${round(m.dora, 1)} steps/s: LoRA/full ${round(m.lora / m.full, 2)}, DoRA/full ${round(m.dora / m.full, 2)}`);
+  }
+  return out;
 }
 
 interface Harness {
@@ -65,6 +95,10 @@ async function benchBackendInPage(browser: Browser, url: string, backend: string
   await page.goto(`${url}bench.html`);
   await page.waitForFunction(() => (window as unknown as { labBench?: unknown }).labBench !== undefined);
   try {
+    if (opts['adapters-only']) {
+      const info = await call<{ active: string; reason: string }>(page, 'setBackend', backend);
+      return info.active === backend ? { backend, available: true, adapters: await adapterSpeed(page, backend) } : { backend, available: false, reason: info.reason };
+    }
     return await benchBackend(page, backend);
   } finally {
     await page.close();
@@ -92,6 +126,7 @@ async function benchBackend(page: Page, backend: string) {
     };
     log(`  ${backend.padEnd(6)} ${model.padEnd(8)} ${String(round(median(sps), 1)).padStart(6)} steps/s  ${String(round(1000 / median(sps), 1)).padStart(7)} ms/step  first step ${round(median(reps.map((x) => x.firstStepMs)), 0)} ms  (repeats ${sps.map((x) => round(x, 1)).join(', ')})`);
   }
+  result.adapters = await adapterSpeed(page, backend);
   // Memory over a 2,000-step run of the tiny workload (slow backends: as far as the budget goes).
   await call(page, 'load', workload('tiny', MEMORY_STEPS));
   await call(page, 'run', 1); // pauses right after the first step
@@ -212,7 +247,10 @@ function summarize(report: Record<string, unknown>, auto: string) {
   const slowdown = exact.exact.stepsPerSecond / exact.lab.stepsPerSecond;
   log(`  ${mark(exact.exact.initMs < 150)} exact replay's initial weights (notebook size) < 150 ms: ${exact.exact.initMs} ms`);
   log(`  ${mark(slowdown >= 0.95)} the exact replay does not slow training (within 5%): ${round(slowdown, 3)}x the lab's steps/s`);
-  report.targets = { notebook: nb, tiny, memoryFlat: flat, tasksOver50: over, longestTaskMs: longest, exactInitMs: exact.exact.initMs, exactSpeedRatio: round(slowdown, 3) };
+  const adapters = (row as { adapters?: Record<'notebook' | 'tiny', { loraOverFull: number; doraOverFull: number }> } | undefined)?.adapters;
+  const loraRatio = Math.min(adapters?.notebook.loraOverFull ?? 0, adapters?.tiny.loraOverFull ?? 0);
+  log(`  ${mark(loraRatio >= 0.95)} LoRA runs no slower per step than full runs (within 5%): LoRA/full ${adapters?.notebook.loraOverFull} (notebook), ${adapters?.tiny.loraOverFull} (tiny); DoRA/full ${adapters?.notebook.doraOverFull}, ${adapters?.tiny.doraOverFull}`);
+  report.targets = { notebook: nb, tiny, loraOverFull: loraRatio, memoryFlat: flat, tasksOver50: over, longestTaskMs: longest, exactInitMs: exact.exact.initMs, exactSpeedRatio: round(slowdown, 3) };
 }
 
 function log(line: string) {
@@ -239,7 +277,9 @@ async function main() {
     report.auto = auto;
     log(`auto-selected backend: ${auto.active} (${auto.reason})`);
     await page.close();
+    if (opts['adapters-only']) log('LoRA and DoRA (rank 4 on q, v) against full runs, the 6.3.1 run set:');
     for (const b of opts.backends!.split(',')) (report.backends as unknown[]).push(await benchBackendInPage(browser, server.url, b.trim()));
+    if (opts['adapters-only']) return;
     log('replaying the notebook exactly (notebook model, automatic backend, in the worker):');
     report.exactReplay = await exactReplay(browser, server.url);
     log('the app\'s main thread while training (automatic backend, 1400x1000 window):');

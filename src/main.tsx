@@ -22,7 +22,7 @@ installKeyboard();
 syncAddressBar();
 startEmbedApi();
 onExportedWeights((which, bytes) => {
-  const name = which === 'initial-policy' ? 'policy-init' : which === 'reference' ? 'reference' : `policy-run${which.run + 1}`;
+  const name = which === 'initial-policy' ? 'policy-init' : which === 'reference' ? 'reference' : which.adapters ? `adapter_model-run${which.run + 1}` : `policy-run${which.run + 1}`;
   saveFile(`${name}.safetensors`, new Blob([bytes]));
 });
 connectEngine(startWorkerEngine(onWorkerEvent));

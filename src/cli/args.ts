@@ -4,7 +4,8 @@ import { CPO_VARIANTS } from '../train/catalog';
 import { MODEL_IDS } from '../train/experiment';
 import { describeRange, LIMITS } from '../train/limits';
 import { PRESETS } from '../train/presets';
-import { RunSchema } from '../train/run';
+import { ADAPTER_TARGETS } from '../model/adapters';
+import { POLICY_IDS, RunSchema } from '../train/run';
 import { NODE_BACKENDS, type NodeBackend } from './node-backend';
 
 const presets = PRESETS.map((p) => `${p.id} (${p.section})`).join(', ');
@@ -21,7 +22,9 @@ export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url
   --run <i>.<key>=<value>    change one setting of run i (1..${LIMITS.runs.max}); repeatable. Keys: ${runKeys}.
                              beta ${describeRange(LIMITS.beta)}, lr ${describeRange(LIMITS.lr)}, labelSmoothing ${describeRange(LIMITS.labelSmoothing)},
                              dpopLambda ${describeRange(LIMITS.dpopLambda)}, simpoGamma ${describeRange(LIMITS.simpoGamma)},
-                             cpoAlpha ${describeRange(LIMITS.cpoAlpha)}, cpoVariant ${CPO_VARIANTS.join('|')}, ktoLambdaD and ktoLambdaU ${describeRange(LIMITS.ktoLambda)}
+                             cpoAlpha ${describeRange(LIMITS.cpoAlpha)}, cpoVariant ${CPO_VARIANTS.join('|')}, ktoLambdaD and ktoLambdaU ${describeRange(LIMITS.ktoLambda)},
+                             policy ${POLICY_IDS.join('|')}, loraRank ${describeRange(LIMITS.loraRank)} (at most min(in, out) of the model's
+                             adapted projections), loraAlpha ${describeRange(LIMITS.loraAlpha)}, loraTargets a comma list of ${ADAPTER_TARGETS.join(',')}
   --notebook-exact           replay the MA-RLHF notebook exactly: PyTorch's initial weights for the seed,
                              its answer-only attention and x_rejected quirk, same-position scoring, token level
   --backend ${NODE_BACKENDS.join('|').padEnd(17)}tfjs backend (default: wasm)

@@ -10,7 +10,7 @@ import { importSafetensors, exportSafetensors, MAX_WEIGHTS_BYTES } from '../mode
 import { parseExperiment, comparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
 import { decodeLink } from '../state/link';
 import { findPreset, PRESETS } from '../train/presets';
-import { applyRunPatch } from '../train/run';
+import { applyRunPatch, RunSchema } from '../train/run';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { useNodeBackend } from './node-backend';
@@ -55,13 +55,14 @@ export async function resolveExperiment(args: CliArgs, warn: (msg: string) => vo
   for (const { run, key, value } of args.runEdits) {
     const current = e.runs[run];
     if (!current) throw new Error(`--run ${run + 1}.${key}: the experiment has ${e.runs.length} run${e.runs.length > 1 ? 's' : ''}`);
-    // Numbers stay numbers; anything else (a loss id, an optimizer, a label) is a string.
-    const parsed = value.trim() !== '' && Number.isFinite(Number(value)) && key !== 'label' ? Number(value) : value;
+    // Numbers stay numbers; a list setting (loraTargets) is split at commas; anything else (a loss id, a label) is a string.
+    const list = Object.hasOwn(RunSchema.shape, key) && Array.isArray(RunSchema.shape[key as keyof typeof RunSchema.shape].safeParse(undefined).data);
+    const parsed = list ? value.split(',').map((v) => v.trim()) : value.trim() !== '' && Number.isFinite(Number(value)) && key !== 'label' ? Number(value) : value;
     const next = applyRunPatch(current, { [key]: parsed }, `--run ${run + 1}: `);
     if (next.run === null) throw new Error(next.problems.join('; '));
     e.runs[run] = next.run;
   }
-  // What needs the runs and the data together (KTO's labels) is checked again after the edits.
+  // What needs the whole experiment (KTO's labels, a LoRA rank against this model's projections), checked again after the edits.
   return args.runEdits.length > 0 ? parseExperiment(e) : e;
 }
 

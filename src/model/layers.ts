@@ -6,8 +6,6 @@
  * Shapes use: G runs, M rows (tokens of all sequences), D hidden, I inner.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LinearWeight } from './stacked';
-import type { WeightLayout } from './weightLayout';
 
 export type Tensor = tf.Tensor;
 
@@ -38,8 +36,9 @@ function customGrad<F extends (...args: any[]) => { value: tf.Tensor; gradFunc: 
  * the transpose of W (same sums in the same order).
  * x [G, M, in], ws G x [1, out, in], wts G x [1, in, out] -> [G, M, out].
  */
-export function perRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[]): tf.Tensor {
+export function perRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[], frozen = false): tf.Tensor {
   const flat = (t: tf.Tensor) => tf.reshape(t, t.shape.slice(1));
+  if (frozen) return frozenPerRunLinear(x, ws, wts, flat);
   const f = customGrad((...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const xi = args[0] as tf.Tensor;
@@ -56,6 +55,19 @@ export function perRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[]): t
     return { value, gradFunc };
   });
   return f(x, ...ws, ...wts);
+}
+
+/**
+ * The same product with constant weights (the frozen base of LoRA / DoRA runs): the weights are
+ * no inputs of the gradient, so the backward pass is dx alone, one product instead of three.
+ */
+function frozenPerRunLinear(x: tf.Tensor, ws: tf.Tensor[], wts: tf.Tensor[], flat: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
+  return customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([]);
+    const value = tf.tidy(() => tf.stack(tf.unstack(xi).map((xr, r) => tf.transpose(tf.matMul(flat(ws[r]!), tf.transpose(xr))))));
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => [tf.stack(tf.unstack(dy as tf.Tensor).map((d, r) => tf.transpose(tf.matMul(flat(wts[r]!), tf.transpose(d)))))];
+    return { value, gradFunc };
+  })(x);
 }
 
 /**
@@ -114,9 +126,9 @@ export function makeRotary(headDim: number): Rotary {
   return { apply, constants: [R] };
 }
 
-/** SwiGLU MLP: down(silu(gate x) * up x), gate and up fused into one [2I, D] weight. */
-export function swiGlu(x: Tensor, gateUp: LinearWeight, down: LinearWeight, layout: WeightLayout): Tensor {
-  const [gate, up] = tf.split(layout.linear(x, gateUp), 2, -1) as [Tensor, Tensor]; // [G, M, I] each
+/** SwiGLU MLP: down(silu(gate x) * up x), gate and up one fused [2I, D] linear that returns its two parts. */
+export function swiGlu(x: Tensor, gateUp: (x: Tensor) => Tensor[], down: (x: Tensor) => Tensor): Tensor {
+  const [gate, up] = gateUp(x) as [Tensor, Tensor]; // [G, M, I] each
   const silu = tf.mul(gate, tf.sigmoid(gate));
-  return layout.linear(tf.mul(silu, up), down); // [G, M, D]
+  return down(tf.mul(silu, up)); // [G, M, D]
 }

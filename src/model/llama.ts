@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
 import { makeRotary, rmsNorm, swiGlu, type Rotary, type Tensor } from './layers';
-import type { WeightLayout } from './weightLayout';
+import { addAdapters, type LayerAdapters } from './lora';
 import type { LinearWeight, LlamaWeights } from './stacked';
 
 export { flattenWeights, packWeights, unflattenWeights, unpackWeights, type LlamaWeights } from './stacked';
@@ -83,13 +83,30 @@ export function buildForwardConstants(c: LlamaConfig, batch: RowBatch): ForwardC
   return { ...out, dispose: () => tf.dispose([out.oneHot, out.mask, out.cosQ, out.sinQ, cosK, sinK, ...rotary.constants]) };
 }
 
+/**
+ * A linear of the model through its layout, split into its fused parts (q, k, v; gate, up), each
+ * with its adapter's path added if the layer has one (lora.ts): the split the model needs anyway.
+ */
+type Linear = (x: Tensor, which: keyof LayerAdapters) => Tensor[];
+
+const PARTS: Record<keyof LayerAdapters, number> = { qkv: 3, o: 1, gateUp: 2, down: 1 };
+
+function linearsOf(w: LlamaWeights, layer: number): Linear {
+  const l = w.layers[layer]!;
+  const weights: Record<keyof LayerAdapters, LinearWeight> = { qkv: l.qkv, o: l.o, gateUp: l.gateUp, down: l.down };
+  return (x, which) => {
+    const y = w.layout.linear(x, weights[which], w.frozen);
+    return addAdapters(PARTS[which] > 1 ? tf.split(y, PARTS[which], -1) : [y], x, w.adapters?.[layer]?.[which]);
+  };
+}
+
 /** Causal multi-head self-attention over packed rows; x [G, B*T, D]. */
-function selfAttention(x: Tensor, qkvW: LinearWeight, oW: LinearWeight, k: ForwardConstants, c: LlamaConfig, layout: WeightLayout): Tensor {
+function selfAttention(x: Tensor, linear: Linear, k: ForwardConstants, c: LlamaConfig): Tensor {
   const G = x.shape[0]!;
   const H = c.numHeads;
   const hd = headDim(c);
   const { B, T } = k;
-  const [q, kk, v] = tf.split(layout.linear(x, qkvW), 3, -1) as [Tensor, Tensor, Tensor]; // [G, BT, D] each
+  const [q, kk, v] = linear(x, 'qkv') as [Tensor, Tensor, Tensor]; // [G, BT, D] each
   const toHeads = (t: Tensor) => tf.transpose(tf.reshape(t, [G * B, T, H, hd]), [0, 2, 1, 3]); // [G*B, H, T, hd]
   const qh = toHeads(k.rotary.apply(tf.reshape(q, [G, B * T, H, hd]), k.cosQ, k.sinQ));
   const kh = toHeads(k.rotary.apply(tf.reshape(kk, [G, B * T, H, hd]), k.cosK, k.sinK));
@@ -97,16 +114,17 @@ function selfAttention(x: Tensor, qkvW: LinearWeight, oW: LinearWeight, k: Forwa
   const scores = tf.add(tf.reshape(tf.matMul(qh, kh, false, true), [G, B, H, T, T]), k.mask); // q.k/sqrt(hd) + mask
   const probs = tf.reshape(tf.softmax(scores), [G * B, H, T, T]);
   const ctx = tf.reshape(tf.transpose(tf.matMul(probs, vh), [0, 2, 1, 3]), [G, B * T, c.hiddenSize]); // [G, BT, D]
-  return layout.linear(ctx, oW);
+  return linear(ctx, 'o')[0]!;
 }
 
 /** Final hidden states before the last norm: [G, B*T, D]. */
 export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig): Tensor {
   let h: Tensor = w.layout.embed(k.oneHot, w.embed, w.G); // [G, BT, D]
-  for (const l of w.layers) {
-    h = tf.add(h, selfAttention(rmsNorm(h, l.inputNorm, c.rmsNormEps), l.qkv, l.o, k, c, w.layout));
-    h = tf.add(h, swiGlu(rmsNorm(h, l.postNorm, c.rmsNormEps), l.gateUp, l.down, w.layout));
-  }
+  w.layers.forEach((l, i) => {
+    const linear = linearsOf(w, i);
+    h = tf.add(h, selfAttention(rmsNorm(h, l.inputNorm, c.rmsNormEps), linear, k, c));
+    h = tf.add(h, swiGlu(rmsNorm(h, l.postNorm, c.rmsNormEps), (x) => linear(x, 'gateUp'), (x) => linear(x, 'down')[0]!));
+  });
   return h;
 }
 
@@ -118,11 +136,11 @@ export function decoderHidden(w: LlamaWeights, k: ForwardConstants, c: LlamaConf
 export function logProbsAt(w: LlamaWeights, hidden: Tensor, select: Tensor, c: LlamaConfig): Tensor {
   const G = hidden.shape[0]!;
   const picked = G === 1 ? tf.expandDims(tf.matMul(tf.squeeze(select, [0]), tf.squeeze(hidden, [0])), 0) : tf.matMul(select, hidden); // [G, N, D]
-  const logits = w.layout.linear(rmsNorm(picked, w.norm, c.rmsNormEps), w.lmHead); // [G, N, V]
+  const logits = w.layout.linear(rmsNorm(picked, w.norm, c.rmsNormEps), w.lmHead, w.frozen); // [G, N, V]
   return tf.logSoftmax(logits);
 }
 
 /** Full logits at every row (for tests and inspection): [G, B*T, V]. */
 export function logitsAll(w: LlamaWeights, k: ForwardConstants, c: LlamaConfig): Tensor {
-  return w.layout.linear(rmsNorm(decoderHidden(w, k, c), w.norm, c.rmsNormEps), w.lmHead);
+  return w.layout.linear(rmsNorm(decoderHidden(w, k, c), w.norm, c.rmsNormEps), w.lmHead, w.frozen);
 }

@@ -11,6 +11,7 @@ import type { LlamaConfig } from './config';
 import type { Tensor } from './layers';
 import { paramSpecs, sizeOf, type ParamSet } from './params';
 import type { WeightLayout } from './weightLayout';
+import type { LayerAdapters } from './lora';
 
 /** A linear's weight in the per-run layout: per run W [1, out, in] and its twin W^T [1, in, out]. */
 export interface PerRunLinear {
@@ -37,6 +38,10 @@ export interface LlamaWeights {
   lmHead: LinearWeight; // [G, V, D]
   /** Every tensor above, in the layout's slot order. */
   list: Tensor[];
+  /** LoRA / DoRA paths added to the linears' outputs (lora.ts), per layer; absent for a full model. */
+  adapters?: LayerAdapters[];
+  /** The tensors above are constants (the frozen base under adapters): the layout computes no gradient for them. */
+  frozen?: boolean;
 }
 
 type Kind = 'norm' | 'embed' | 'linear';

@@ -3,6 +3,7 @@
  * and layouts (SPEC 4). Import validates the whole file against the config
  * before returning anything, so a bad file changes nothing.
  */
+import { ADAPTER_TARGETS, type AdapterShape } from './adapters';
 import { MODEL_PRESETS, type LlamaConfig } from './config';
 import { paramCount, paramSpecs, sizeOf, type ParamSet } from './params';
 import { MAX_HEADER_BYTES, parseSafetensors, SafetensorsError, serializeSafetensors, shortName, type NamedTensor } from './safetensors';
@@ -21,6 +22,20 @@ export function exportSafetensors(params: ParamSet, role: 'policy' | 'reference'
     named.set(s.name, { shape: s.shape, data: params.tensors.get(s.name)! });
   }
   return serializeSafetensors(named, { format: 'pt', role, producer: 'dpo-ipo-lab' });
+}
+
+/**
+ * A run's LoRA / DoRA adapters as PEFT's adapter_model.safetensors: tensors
+ * under PEFT's names (adapters.ts adapterSpecs), and PEFT's adapter_config in
+ * the metadata (PeftModel.from_pretrained reads it from adapter_config.json:
+ * copy it there).
+ */
+export function exportAdapters(adapters: Map<string, NamedTensor>, shape: AdapterShape, alpha: number): Uint8Array {
+  const config = {
+    peft_type: 'LORA', task_type: 'CAUSAL_LM', r: shape.rank, lora_alpha: alpha, lora_dropout: 0, bias: 'none', use_dora: shape.kind === 'dora',
+    target_modules: ADAPTER_TARGETS.filter((t) => shape.targets.includes(t)).map((t) => `${t}_proj`),
+  };
+  return serializeSafetensors(adapters, { format: 'pt', producer: 'dpo-ipo-lab', adapter_config: JSON.stringify(config) });
 }
 
 /**

@@ -8,7 +8,7 @@ import type { PreferencePair } from '../train/data';
 import { describeIssues, ExperimentSchema, type Experiment } from '../train/experiment';
 import { LIMITS } from '../train/limits';
 import { findPreset, type Preset } from '../train/presets';
-import { applyRunPatch, type RunPatch } from '../train/run';
+import { applyRunPatch, POLICY_KEYS, type RunPatch } from '../train/run';
 import type { EnginePort } from '../worker/client';
 import type { BackendChoice, Distribution, FromWorker, ToWorker, WeightsRole } from '../worker/protocol';
 import { lossFamily } from '../train/families';
@@ -150,7 +150,8 @@ export function setData(pairs: PreferencePair[]): string[] {
 /**
  * Changes a run's loss, beta, learning rate or optimizer. Before the first
  * step this reloads; after it, the run changes live from the next step and
- * the charts mark where.
+ * the charts mark where. What a run trains (full model, LoRA / DoRA and their
+ * settings) is fixed from its first step: changing it restarts the experiment.
  */
 export function updateRun(index: number, patch: RunPatch): string[] {
   const { experiment, training } = get();
@@ -162,7 +163,8 @@ export function updateRun(index: number, patch: RunPatch): string[] {
   // A run that moves to another loss family takes a free shade there; every other run keeps its colour.
   const moved = lossFamily(r.run.loss) !== lossFamily(current.loss);
   set((s) => ({ view: { ...s.view, shades: fillSlots(runs, s.view.shades.map((x, i) => (moved && i === index ? undefined : x))) } }));
-  if (training.step === 0) return setExperiment({ ...experiment, runs }, null);
+  // A new policy shape (LoRA rank, targets...) is a new model to train: it restarts, as before the first step.
+  if (training.step === 0 || POLICY_KEYS.some((k) => k in patch)) return setExperiment({ ...experiment, runs }, null);
   // What needs the runs and the data together (KTO's labels) is checked live too.
   const checked = ExperimentSchema.safeParse({ ...experiment, runs });
   if (!checked.success) return describeIssues(checked.error, `run ${index + 1}: `);
@@ -345,6 +347,6 @@ function onWeights(which: WeightsWhich, bytes: ArrayBuffer): void {
   weightsListener?.(which, bytes);
 }
 
-export function exportWeights(which: 'initial-policy' | 'reference' | { run: number }): void {
+export function exportWeights(which: WeightsWhich): void {
   send({ type: 'exportWeights', which });
 }

@@ -14,10 +14,10 @@ import LZString from 'lz-string';
 import { z } from 'zod';
 import { MODEL_PRESETS } from '../model/config';
 import { answerLabels, ktoDataProblem, validateData, withLabels, type PreferencePair } from '../train/data';
-import { describeIssues, ExperimentSchema, PairSchema, type Experiment } from '../train/experiment';
+import { adapterRankProblem, describeIssues, ExperimentSchema, PairSchema, type Experiment } from '../train/experiment';
 import { LIMITS } from '../train/limits';
 import { DEFAULT_LOSS_PARAMS, LOSS_CATALOG } from '../train/catalog';
-import { RunSchema, type Run } from '../train/run';
+import { DEFAULT_ADAPTER, RunSchema, type Run } from '../train/run';
 import { findPreset } from '../train/presets';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 import { parseOrigin } from './origin';
@@ -34,30 +34,45 @@ interface Field<T> {
   schema: z.ZodType<T>;
   get: (s: LinkState) => T;
   set: (s: LinkState, v: T) => void;
+  /** Parts of a valid value that fell back to their default, for the notice (the runs' LoRA settings). */
+  repaired?: (v: T) => string[];
 }
 
 const field = <T,>(f: Field<T>): Field<unknown> => f as unknown as Field<unknown>;
 
+/** What a link calls each LoRA setting in a notice. */
+const ADAPTER_NAMES = { policy: 'policy', loraRank: 'LoRA rank', loraAlpha: 'LoRA α', loraTargets: 'LoRA targets' } as const;
+
 /**
  * Runs as compact objects: l loss, b beta, r lr, o optimizer, n label, e/k/g loss params; added later (a
- * link without them means their defaults): ca CPO α, cv CPO variant, ld/lu KTO λ_D/λ_U.
+ * link without them means their defaults): ca CPO α, cv CPO variant, ld/lu KTO λ_D/λ_U, p policy, rk LoRA
+ * rank, al LoRA alpha, t LoRA targets. A bad LoRA setting falls back to its default on its own (`repaired`
+ * says so); the run keeps everything else.
  */
 const LinkRunSchema = z
   .object({
     l: z.unknown(), b: z.unknown(), r: z.unknown(), o: z.unknown().optional(), n: z.unknown().optional(), e: z.unknown().optional(), k: z.unknown().optional(), g: z.unknown().optional(),
     ca: z.unknown().optional(), cv: z.unknown().optional(), ld: z.unknown().optional(), lu: z.unknown().optional(),
+    p: z.unknown().optional(), rk: z.unknown().optional(), al: z.unknown().optional(), t: z.unknown().optional(),
   })
   .transform((x, ctx) => {
-    const given = {
+    const given: Record<string, unknown> = {
       loss: x.l, beta: x.b, lr: x.r, optimizer: x.o, label: x.n, labelSmoothing: x.e, dpopLambda: x.k, simpoGamma: x.g,
       cpoAlpha: x.ca, cpoVariant: x.cv, ktoLambdaD: x.ld, ktoLambdaU: x.lu,
     };
+    const repaired: string[] = [];
+    for (const [key, value] of Object.entries({ policy: x.p, loraRank: x.rk, loraAlpha: x.al, loraTargets: x.t })) {
+      const k = key as keyof typeof ADAPTER_NAMES;
+      const ok = value === undefined || RunSchema.shape[k].safeParse(value);
+      if (ok === true || ok.success) given[k] = value;
+      else repaired.push(`“${ADAPTER_NAMES[k]}” in the link is not valid (${ok.error.issues[0]?.message ?? 'bad value'}); using the default ${String(RunSchema.shape[k].parse(undefined))}`);
+    }
     const r = RunSchema.safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
     if (!r.success) {
       ctx.addIssue({ code: 'custom', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       return z.NEVER;
     }
-    return r.data;
+    return { run: r.data, repaired };
   });
 // Loss parameters at their defaults are left out: links written before every run carried all of them mean the same.
 const runToLink = (r: Run) => ({
@@ -71,6 +86,11 @@ const runToLink = (r: Run) => ({
   ...(r.cpoVariant !== DEFAULT_LOSS_PARAMS.cpoVariant && { cv: r.cpoVariant }),
   ...(r.ktoLambdaD !== DEFAULT_LOSS_PARAMS.ktoLambdaD && { ld: r.ktoLambdaD }),
   ...(r.ktoLambdaU !== DEFAULT_LOSS_PARAMS.ktoLambdaU && { lu: r.ktoLambdaU }),
+  // Added after version 1 shipped: left out at their defaults, so older links keep meaning full-model runs.
+  ...(r.policy !== 'full' && { p: r.policy }),
+  ...(r.loraRank !== DEFAULT_ADAPTER.loraRank && { rk: r.loraRank }),
+  ...(r.loraAlpha !== DEFAULT_ADAPTER.loraAlpha && { al: r.loraAlpha }),
+  ...(r.loraTargets.join() !== DEFAULT_ADAPTER.loraTargets.join() && { t: r.loraTargets }),
 });
 
 /**
@@ -118,7 +138,8 @@ export const FIELDS: Field<unknown>[] = [
   field({
     key: 'r', name: 'runs', schema: z.array(LinkRunSchema).min(LIMITS.runs.min).max(LIMITS.runs.max),
     get: (s) => s.experiment.runs.map(runToLink) as never,
-    set: (s, v) => void (s.experiment.runs = v as Run[]),
+    set: (s, v) => void (s.experiment.runs = v.map((x) => x.run)),
+    repaired: (v) => v.flatMap((x, i) => x.repaired.map((n) => `run ${i + 1}: ${n}`)),
   }),
   field({ key: 'p', name: 'preset', schema: z.string().max(40).refine((id) => id === '' || findPreset(id) !== undefined, 'not a preset'), get: (s) => s.presetId ?? '', set: (s, v) => void (s.presetId = v || null) }),
   // Added after version 1 shipped: a link without it reads as made from the default preset, as before (its guidance).
@@ -246,8 +267,10 @@ function readPayload(payload: string, notices: string[]): Record<string, unknown
 
 function apply(f: Field<unknown>, raw: unknown, state: LinkState, notices: string[]): void {
   const r = f.schema.safeParse(raw);
-  if (r.success) f.set(state, r.data);
-  else notices.push(`“${f.name}” in the link is not valid (${r.error.issues[0]?.message ?? 'bad value'}); using the default`);
+  if (r.success) {
+    f.set(state, r.data);
+    notices.push(...(f.repaired?.(r.data) ?? []));
+  } else notices.push(`“${f.name}” in the link is not valid (${r.error.issues[0]?.message ?? 'bad value'}); using the default`);
 }
 
 /** Checks that need several fields at once; repairs with the default and says so. */
@@ -266,6 +289,13 @@ function reconcile(state: LinkState, notices: string[]): LinkState {
     notices.push(`the link's KTO labels do not fit (${kto}); using each pair's own: chosen desirable, rejected undesirable`);
     state.experiment.data = state.experiment.data.map((p) => withLabels(p, 'desirable', 'undesirable'));
   }
+  // A LoRA rank this model's projections cannot hold falls back to the default rank, and only that.
+  state.experiment.runs = state.experiment.runs.map((r, i) => {
+    const problem = adapterRankProblem(r, MODEL_PRESETS[state.experiment.model], state.experiment.model);
+    if (!problem) return r;
+    notices.push(`run ${i + 1}: ${problem}; using the default rank ${DEFAULT_ADAPTER.loraRank}`);
+    return { ...r, loraRank: DEFAULT_ADAPTER.loraRank };
+  });
   const checked = ExperimentSchema.safeParse(state.experiment);
   if (!checked.success) {
     notices.push(`the link's experiment does not hold together (${describeIssues(checked.error)[0]}); showing the default`);

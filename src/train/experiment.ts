@@ -4,7 +4,8 @@
  * (limits.ts), checked where an experiment enters. Pure TS + zod.
  */
 import { z } from 'zod';
-import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
+import { maxAdapterRank } from '../model/adapters';
+import { MODEL_PRESETS, type LlamaConfig, type ModelPresetId } from '../model/config';
 import { ANSWER_LABELS, ktoDataProblem, NOTEBOOK_PAIR, validateData } from './data';
 import { LOSS_CATALOG } from './catalog';
 import { LIMITS } from './limits';
@@ -48,6 +49,10 @@ export const ExperimentSchema = z
     for (const message of validateData(e.data, MODEL_PRESETS[e.model].vocabSize, e.granularity)) ctx.addIssue({ code: 'custom', path: ['data'], message });
     const kto = e.runs.some((r) => LOSS_CATALOG[r.loss].unpaired) ? ktoDataProblem(e.data) : null;
     if (kto) ctx.addIssue({ code: 'custom', path: ['data'], message: kto });
+    e.runs.forEach((r, i) => {
+      const message = adapterRankProblem(r, MODEL_PRESETS[e.model], e.model);
+      if (message) ctx.addIssue({ code: 'custom', path: ['runs', i, 'loraRank'], message });
+    });
     if (!e.notebookExact) return;
     const needs = 'replaying the notebook exactly needs its same-position scoring and token-level losses';
     if (e.scoring !== 'same-position' || e.granularity !== 'token') ctx.addIssue({ code: 'custom', path: ['notebookExact'], message: needs });
@@ -56,6 +61,13 @@ export const ExperimentSchema = z
       if (p.rejected.length > p.chosen.length) ctx.addIssue({ code: 'custom', path: ['data', i], message: `pair ${i + 1}: the notebook's forward scores the rejected answer on the chosen one's rows, so it cannot be longer` });
     });
   });
+
+/** A LoRA / DoRA rank above min(in, out) of an adapted projection of this model, said plainly; null when it fits. */
+export function adapterRankProblem(r: Pick<Run, 'policy' | 'loraRank' | 'loraTargets'>, model: LlamaConfig, modelName: string): string | null {
+  if (r.policy === 'full') return null;
+  const { rank, target } = maxAdapterRank(model, r.loraTargets);
+  return r.loraRank > rank ? `LoRA rank ${r.loraRank} is larger than ${target}_proj allows on the ${modelName} model: at most min(in, out) = ${rank}` : null;
+}
 
 export type ExperimentSpec = z.input<typeof ExperimentSchema>;
 export type Experiment = z.output<typeof ExperimentSchema>;
@@ -71,7 +83,7 @@ export function parseExperiment(input: unknown): Experiment {
 /** The trainer's view of an experiment: the model's configuration instead of its name. */
 export function comparisonConfig(e: Experiment): ComparisonConfig {
   return {
-    model: MODEL_PRESETS[e.model], data: e.data, scoring: e.scoring, granularity: e.granularity, runs: e.runs.map((r): Run => ({ ...r })),
+    model: MODEL_PRESETS[e.model], data: e.data, scoring: e.scoring, granularity: e.granularity, runs: e.runs.map((r): Run => ({ ...r })), seed: e.seed,
     ...(e.notebookExact && { forward: NOTEBOOK_FORWARD }),
   };
 }

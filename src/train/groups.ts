@@ -1,19 +1,18 @@
 /**
  * The tensors of a group of runs, and moving runs between groups.
  *
- * A group holds one flat list of weight tensors in its layout's slot order
- * (model/weightLayout.ts): stacked over the group's runs [G, ...], or per run
- * [1, ...] with a transposed twin for each linear matrix. Adam's moments have
- * the same shapes (a twin's moments are the transposes of its matrix's).
+ * A group holds one flat list of trainable tensors in its slot order
+ * (model/weightLayout.ts): a full model's weights, stacked over the group's
+ * runs [G, ...] or per run [1, ...] with a transposed twin for each linear
+ * matrix, or LoRA / DoRA adapters (stacked). Adam's moments have the same
+ * shapes (a twin's moments are the transposes of its matrix's).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LlamaConfig } from '../model/config';
 import type { Tensor } from '../model/layers';
-import { entryKinds } from '../model/stacked';
-import type { WeightLayout } from '../model/weightLayout';
+import type { Slot } from '../model/stacked';
 import { adamStep, sgdStep } from './optimizers';
 
-/** One run's tensors, each [1, ...], one per internal weight (no twins). */
+/** One run's tensors, each [1, ...], one per entry of its trainable list (no twins). */
 export interface RunState {
   weights: Tensor[];
   m: Tensor[] | null;
@@ -21,19 +20,18 @@ export interface RunState {
 }
 
 /** A group's flat list from its runs' states (copies; the states keep their tensors). */
-export function stackRuns(c: LlamaConfig, states: RunState[], layout: WeightLayout, pick: (s: RunState) => Tensor[]): Tensor[] {
-  const kinds = entryKinds(c);
-  return layout.slots(c, states.length).map(({ entry, run, twin }) => {
+export function stackRuns(slots: Slot[], states: RunState[], pick: (s: RunState) => Tensor[]): Tensor[] {
+  return slots.map(({ entry, run, twin }) => {
     if (run === null) return states.length === 1 ? tf.clone(pick(states[0]!)[entry]!) : tf.concat(states.map((s) => pick(s)[entry]!));
     const t = pick(states[run]!)[entry]!;
-    return twin && kinds[entry] === 'linear' ? tf.transpose(t, [0, 2, 1]) : tf.clone(t);
+    return twin ? tf.transpose(t, [0, 2, 1]) : tf.clone(t); // only linear matrices have twins
   });
 }
 
 /** Per-run [1, ...] tensors of a group's flat list, in internal order, twins left out (new tensors). */
-export function unstackRuns(c: LlamaConfig, list: Tensor[], G: number, layout: WeightLayout): Tensor[][] {
+export function unstackRuns(slots: Slot[], list: Tensor[], G: number): Tensor[][] {
   const out: Tensor[][] = Array.from({ length: G }, () => []);
-  layout.slots(c, G).forEach(({ entry, run, twin }, i) => {
+  slots.forEach(({ entry, run, twin }, i) => {
     if (twin) return;
     if (run === null) for (let r = 0; r < G; r++) out[r]![entry] = tf.slice(list[i]!, r, 1);
     else out[run]![entry] = tf.clone(list[i]!);
@@ -42,8 +40,7 @@ export function unstackRuns(c: LlamaConfig, list: Tensor[], G: number, layout: W
 }
 
 /** Squared L2 norm of each run's gradient, [G] (a twin's gradient repeats its matrix's: not counted). */
-export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, layout: WeightLayout): Tensor {
-  const slots = layout.slots(c, G);
+export function sumSquaresPerRun(slots: Slot[], grads: Tensor[], G: number): Tensor {
   // All stacked: one concatenation, one square, one sum (cheap for the small models this layout serves).
   if (slots.every((s) => s.run === null)) return tf.sum(tf.square(tf.concat(grads.map((g) => tf.reshape(g, [G, -1])), 1)), 1);
   const stacked: Tensor[] = [];
@@ -60,7 +57,7 @@ export function sumSquaresPerRun(c: LlamaConfig, grads: Tensor[], G: number, lay
 
 /** SGD (gradients already scaled by lr) or Adam with per-run lr and step counts, over a group's flat list. */
 export function optimizerStep(
-  c: LlamaConfig, optimizer: 'sgd' | 'adam', layout: WeightLayout,
+  optimizer: 'sgd' | 'adam', slots: Slot[],
   weights: Tensor[], grads: Tensor[], m: Tensor[] | null, v: Tensor[] | null, lr: number[], t: number[],
 ): { weights: Tensor[]; m: Tensor[] | null; v: Tensor[] | null } {
   if (optimizer === 'sgd') return { weights: sgdStep(weights, grads), m: null, v: null };
@@ -68,7 +65,7 @@ export function optimizerStep(
   const out = { weights: [...weights], m: [...m!], v: [...v!] };
   // Stacked tensors take every run's lr and step; a run's own tensors take its lr and step.
   const buckets: number[][] = Array.from({ length: G + 1 }, () => []);
-  layout.slots(c, G).forEach(({ run }, i) => buckets[run === null ? 0 : run + 1]!.push(i));
+  slots.forEach(({ run }, i) => buckets[run === null ? 0 : run + 1]!.push(i));
   buckets.forEach((idx, b) => {
     if (idx.length === 0) return;
     const at = (xs: Tensor[]) => idx.map((i) => xs[i]!);

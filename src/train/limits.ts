@@ -3,6 +3,7 @@
  * run.ts), the link codec, the UI and the command line's help all read it.
  * Pure TS.
  */
+import { ADAPTER_TARGETS, maxAdapterRank } from '../model/adapters';
 import { MODEL_PRESETS } from '../model/config';
 
 /** A numeric range. Open ends are stated, so a message can say "(0, 10000]". */
@@ -18,6 +19,9 @@ export interface Range {
 
 /** The largest vocabulary of any model size: token ids run 0..VOCABULARY_MAX-1 in any data set. */
 export const VOCABULARY_MAX = Math.max(...Object.values(MODEL_PRESETS).map((m) => m.vocabSize));
+
+/** The largest LoRA rank any model size allows on some projection (min(in, out)); the model's own bound is checked in experiment.ts. */
+export const ADAPTER_RANK_MAX = Math.max(...Object.values(MODEL_PRESETS).flatMap((m) => ADAPTER_TARGETS.map((t) => maxAdapterRank(m, [t]).rank)));
 
 export const LIMITS = {
   /** Runs in one comparison (each is a full model copy on the device). */
@@ -44,6 +48,10 @@ export const LIMITS = {
   ktoLambda: { min: 0, max: 10, minOpen: true },
   /** CPO's weight α of the NLL term on the chosen answer (TRL's cpo_alpha); 0 leaves only the preference term. */
   cpoAlpha: { min: 0, max: 100 },
+  /** LoRA / DoRA rank r; on a given model at most min(in, out) of every adapted projection. */
+  loraRank: { min: 1, max: ADAPTER_RANK_MAX, integer: true },
+  /** LoRA / DoRA alpha: the low-rank update is scaled by alpha / r (PEFT). */
+  loraAlpha: { min: 0, max: 1e4, minOpen: true },
 } as const satisfies Record<string, Range>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -1,7 +1,8 @@
 /**
  * The notebook's three run sets (SPEC 1; seeds/003 sections 6.2-6.3) as
  * experiments, each with what a learner should look for, and the course's
- * KTO beside them (seeds/000).
+ * other methods beside them: KTO (seeds/000) and DPO with LoRA adapters
+ * (seeds 000, 002).
  */
 import type { LossId } from './catalog';
 import { NOTEBOOK_PAIR, type PreferencePair } from './data';
@@ -42,6 +43,9 @@ const base = {
   granularity: 'token',
   data: [NOTEBOOK_PAIR],
 } as const;
+
+/** DPO with LoRA on PEFT's default targets (q, v) and α (8), the frozen base being the initial policy. */
+const loraDpo = (rank: number, lr: number): RunSpec => ({ ...run('dpo', 0.1, lr), policy: 'lora', loraRank: rank });
 
 export const PRESETS: Preset[] = [
   {
@@ -116,6 +120,23 @@ export const PRESETS: Preset[] = [
       ...base, model: 'tiny', steps: 300, granularity: 'sequence', data: [NOTEBOOK_PAIR, SECOND_PAIR],
       runs: [run('dpo', 0.1, 0.1), run('ipo', 0.1, 3e-3), run('kto', 0.1, 0.1)],
     },
+  },
+  {
+    id: 'lora-dpo',
+    section: 'LoRA',
+    title: 'Does LoRA rein in DPO\'s overfitting?',
+    headline: 'LoRA holds DPO back, but not as IPO does: π(rejected) stops near 2.5e-3 because the frozen head bounds the logits.',
+    lookFor:
+      'Measured here: full DPO takes π(rejected) from 0.033 to about 3e-15 in 100 steps, still falling. With LoRA on q and v ' +
+      '(PEFT\'s defaults, α 8, same β and learning rate) it falls to about 2.5e-3 within 50 steps and stays there, rank 1 and ' +
+      'rank 4 alike, next to IPO\'s plateau (1.5e-3); σ(βh) stops near 0.6 and the DPO loss near 0.53. So yes, but not as IPO ' +
+      'does: IPO\'s loss has its minimum at h = 1/(2β), while DPO\'s keeps pushing (its weight σ(-βh) stays near 0.4) and the ' +
+      'adapters cannot follow. With lm_head and the final norm frozen the logits are bounded (π(rejected) ≥ 1e-5 on this ' +
+      'model, 1e-2 on the tiny one, where the adapters barely move it); a stronger optimizer gets closer (Adam, lr 1e-2, ' +
+      'rank 4: 1.7e-4 by step 300).',
+    spec: { ...base, data: [...base.data], runs: [run('dpo', 0.1, 0.1), loraDpo(1, 0.1), loraDpo(4, 0.1), run('ipo', 0.1, 1e-4)] },
+    // The tiny model's adapters get 10x the learning rate: their gradients are smaller still.
+    tiny: { ...base, model: 'tiny', steps: 300, data: [...base.data], runs: [run('dpo', 0.1, 0.1), loraDpo(1, 1), loraDpo(4, 1), run('ipo', 0.1, 3e-3)] },
   },
 ];
 

@@ -5,6 +5,9 @@
  * Pure TS + zod.
  */
 import { z } from 'zod';
+import { ADAPTER_TARGETS, adapterParamCount, DEFAULT_ADAPTER_TARGETS, type AdapterShape } from '../model/adapters';
+import type { LlamaConfig } from '../model/config';
+import { paramCount } from '../model/params';
 import { CPO_VARIANTS, DEFAULT_LOSS_PARAMS, LOSS_CATALOG, LOSS_IDS, OPTIMIZER_IDS, type LossParams } from './catalog';
 import { describeRange, LIMITS, type Range } from './limits';
 
@@ -17,6 +20,24 @@ export function numberIn(r: Range, what: string): z.ZodNumber {
   // Not .int(): zod 4's int() also refuses whole numbers above 2^53, and a torch seed may be one.
   return r.integer ? s.refine(Number.isInteger, `${what} must be a whole number`) : s;
 }
+
+/** What a run trains: every weight, or LoRA / DoRA adapters on the frozen initial weights (PEFT conventions). */
+export const POLICY_IDS = ['full', 'lora', 'dora'] as const;
+export type PolicyId = (typeof POLICY_IDS)[number];
+export const POLICY_LABELS: Record<PolicyId, string> = { full: 'full', lora: 'LoRA', dora: 'DoRA' };
+/** PEFT's LoraConfig defaults: r = 8, lora_alpha = 8, and q_proj, v_proj for Llama. */
+export const DEFAULT_ADAPTER = { loraRank: 8, loraAlpha: 8, loraTargets: DEFAULT_ADAPTER_TARGETS } as const;
+/** The settings that decide what a run trains: changing one restarts the experiment (a run cannot change them mid-training). */
+export const POLICY_KEYS = ['policy', 'loraRank', 'loraAlpha', 'loraTargets'] as const;
+
+const targetList = `${ADAPTER_TARGETS.join(', ')}`;
+/** LoRA targets: projections, at least one, each once; kept in ADAPTER_TARGETS order. */
+const TargetsSchema = z
+  .array(z.enum(ADAPTER_TARGETS, { error: (iss) => `unknown LoRA target ${JSON.stringify(String(iss.input).slice(0, 20))}; the targets are ${targetList}` }))
+  .min(1, `LoRA needs at least one target among ${targetList}`)
+  .max(ADAPTER_TARGETS.length, `LoRA targets are at most ${targetList}`)
+  .refine((ts) => new Set(ts).size === ts.length, 'LoRA targets name a projection twice')
+  .transform((ts) => ADAPTER_TARGETS.filter((t) => ts.includes(t)));
 
 /**
  * Every loss parameter is always present (with its default): switching a run
@@ -36,6 +57,11 @@ export const RunSchema = z.object({
   cpoVariant: z.enum(CPO_VARIANTS).default(DEFAULT_LOSS_PARAMS.cpoVariant),
   ktoLambdaD: numberIn(LIMITS.ktoLambda, 'KTO λ_D').default(DEFAULT_LOSS_PARAMS.ktoLambdaD),
   ktoLambdaU: numberIn(LIMITS.ktoLambda, 'KTO λ_U').default(DEFAULT_LOSS_PARAMS.ktoLambdaU),
+  /** The full model, or LoRA / DoRA adapters on the frozen initial weights; the adapter settings are always present too. */
+  policy: z.enum(POLICY_IDS).default('full'),
+  loraRank: numberIn(LIMITS.loraRank, 'LoRA rank r').default(DEFAULT_ADAPTER.loraRank),
+  loraAlpha: numberIn(LIMITS.loraAlpha, 'LoRA α').default(DEFAULT_ADAPTER.loraAlpha),
+  loraTargets: TargetsSchema.default([...DEFAULT_ADAPTER.loraTargets]),
 });
 
 export type Run = z.output<typeof RunSchema>;
@@ -51,6 +77,17 @@ export function lossParamsOf(r: Run): LossParams {
     labelSmoothing: r.labelSmoothing, dpopLambda: r.dpopLambda, simpoGamma: r.simpoGamma,
     cpoAlpha: r.cpoAlpha, cpoVariant: r.cpoVariant, ktoLambdaD: r.ktoLambdaD, ktoLambdaU: r.ktoLambdaU,
   };
+}
+
+/** A run's adapters, or null for a full-model run. */
+export function adapterShapeOf(r: Pick<Run, 'policy' | 'loraRank' | 'loraTargets'>): AdapterShape | null {
+  return r.policy === 'full' ? null : { kind: r.policy, rank: r.loraRank, targets: r.loraTargets };
+}
+
+/** What a run trains on this model: every parameter, or its adapters' r (in + out) per matrix (+ out per DoRA magnitude). */
+export function trainableParamCount(c: LlamaConfig, r: Pick<Run, 'policy' | 'loraRank' | 'loraTargets'>): number {
+  const shape = adapterShapeOf(r);
+  return shape ? adapterParamCount(c, shape) : paramCount(c);
 }
 
 /** Readable one-line messages for every problem zod found. */
@@ -74,8 +111,15 @@ export function applyRunPatch(run: Run, patch: unknown, where = ''): { run: Run;
 }
 
 /** One name for a run everywhere (legend, tables, exports, the command line): the user's, or one from its settings. */
-export function runName(r: Pick<Run, 'label' | 'loss' | 'beta' | 'lr' | 'optimizer'> & Partial<Pick<Run, 'cpoVariant'>>): string {
+export function runName(r: Pick<Run, 'label' | 'loss' | 'beta' | 'lr' | 'optimizer'> & Partial<Pick<Run, 'cpoVariant' | 'policy' | 'loraRank' | 'loraAlpha' | 'loraTargets'>>): string {
   // CPO's variant is part of its name when it is not the paper's (TRL's default).
   const variant = r.loss === 'cpo' && r.cpoVariant && r.cpoVariant !== DEFAULT_LOSS_PARAMS.cpoVariant ? `-${r.cpoVariant}` : '';
-  return r.label || `${LOSS_CATALOG[r.loss].label}${variant} β=${r.beta} lr=${r.lr}${r.optimizer === 'adam' ? ' Adam' : ''}`;
+  return r.label || `${LOSS_CATALOG[r.loss].label}${variant} β=${r.beta} lr=${r.lr}${r.optimizer === 'adam' ? ' Adam' : ''}${policyName(r)}`;
+}
+
+/** " LoRA r=4 α=8", plus the targets when they are not PEFT's default (q, v); '' for a full-model run. */
+function policyName(r: Partial<Pick<Run, 'policy' | 'loraRank' | 'loraAlpha' | 'loraTargets'>>): string {
+  if (!r.policy || r.policy === 'full') return '';
+  const targets = r.loraTargets && r.loraTargets.join(',') !== DEFAULT_ADAPTER.loraTargets.join(',') ? ` on ${r.loraTargets.join(',')}` : '';
+  return ` ${POLICY_LABELS[r.policy]} r=${r.loraRank} α=${r.loraAlpha}${targets}`;
 }

@@ -3,7 +3,8 @@
  * optimizer) that start from one policy initialisation, share one frozen
  * reference and one data set, and step side by side.
  *
- * Runs are stacked into groups, one per optimizer kind, that step as one
+ * Runs are stacked into groups, one per optimizer kind and policy (the full
+ * model, or one shape of LoRA / DoRA adapters: policy.ts), that step as one
  * graph with a leading run dimension; the weight layout (model/weightLayout.ts)
  * decides how a group's weights sit on the device. The reference log-probs
  * are computed once.
@@ -15,8 +16,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../model/config';
 import type { Tensor } from '../model/layers';
 import { STACKED, type WeightLayout } from '../model/weightLayout';
-import { flattenWeights, packWeights, unflattenWeights, unpackWeights } from '../model/llama';
+import { flattenWeights, packWeights } from '../model/llama';
 import { optimizerStep, stackRuns, sumSquaresPerRun, unstackRuns, type RunState } from './groups';
+import { adapterPolicy, fullPolicy, initialAdapters, policyKey, type GroupPolicy } from './policy';
+import type { NamedTensor } from '../model/safetensors';
 import type { ParamSet } from '../model/params';
 import type { Granularity, PreferencePair, ScoringMode } from './data';
 import { comparisonNeeds, LOSS_CATALOG, type ComparisonNeeds, type OptimizerId } from './catalog';
@@ -25,7 +28,7 @@ import { checkHealth } from './health';
 import { emptyRunLog, hMetric, KL_METRIC, type RunLog, type ScalarMetric } from './metrics';
 import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
 import { packPairs, type ForwardOptions } from './packing';
-import { lossParamsOf, type Run } from './run';
+import { adapterShapeOf, lossParamsOf, POLICY_KEYS, type Run } from './run';
 
 /** What a comparison trains: validated where it entered (experiment.ts, run.ts); the trainer trusts it. */
 export interface ComparisonConfig {
@@ -36,11 +39,15 @@ export interface ComparisonConfig {
   runs: Run[];
   /** The notebook's forward (packing.ts NOTEBOOK_FORWARD) instead of the standard one; absent = standard. */
   forward?: ForwardOptions;
+  /** Seeds the LoRA / DoRA A matrices (the experiment's seed); absent = 0. */
+  seed?: number;
 }
 
 interface Group {
   runs: number[]; // indices into config.runs
   optimizer: OptimizerId;
+  /** What the group trains; `weights` is its trainable list. */
+  policy: GroupPolicy;
   weights: Tensor[];
   m: Tensor[] | null;
   v: Tensor[] | null;
@@ -95,10 +102,15 @@ export class Comparison {
     refLogp?.dispose();
     this.logs = config.runs.map(() => emptyRunLog(packed.N, needs.mismatched));
     this.adamSteps = config.runs.map(() => 0);
-    // One [1, ...] tensor per internal weight (a RunState), whatever the group's layout.
-    const init = flattenWeights(packWeights([policyInit], STACKED));
-    this.buildGroups(config.runs.map(() => ({ weights: init, m: null, v: null })));
-    tf.dispose(init);
+    // One [1, ...] tensor per trainable tensor (a RunState), whatever the group's layout; runs of one shape share it.
+    const inits = new Map<string, Tensor[]>();
+    const initial = (r: Run) => {
+      const shape = adapterShapeOf(r);
+      const key = policyKey(r);
+      if (!inits.has(key)) inits.set(key, shape ? initialAdapters(policyInit, shape, r, config.seed ?? 0) : flattenWeights(packWeights([policyInit], STACKED)));
+      return inits.get(key)!;
+    };
+    this.buildGroups(config.runs.map((r) => ({ weights: initial(r), m: null, v: null })));
   }
 
   get step(): number {
@@ -136,13 +148,13 @@ export class Comparison {
     const G = g.runs.length;
     const lr = g.runs.map((r) => c.runs[r]!.lr);
     const sgd = g.optimizer === 'sgd';
-    const layout = this.layout;
     let tokenLogpKept: Tensor | null = null;
     let lossKept: Tensor | null = null;
     const out = tf.tidy(() => {
       let logDist: Tensor | null = null;
+      const weightsOf = g.policy.forward(g.weights); // before the tape: what it returns is constant in the backward pass
       const f = (...ws: Tensor[]) => {
-        const w = unflattenWeights(ws, c.model, G, layout);
+        const w = weightsOf(ws);
         const lp = tokenLogProbs(w, this.scoring, c.model);
         const losses = runLosses(lp.tokenLogp, runs, this.objective); // [G]
         // Kept past the gradient's scope: the statistics are computed off the tape, at read time.
@@ -154,9 +166,9 @@ export class Comparison {
       };
       const { grads } = tf.valueAndGrads(f)(g.weights);
       // For SGD the gradients are of sum_r lr_r L_r: divide the norm back.
-      const sumSquares = sumSquaresPerRun(c.model, grads, G, layout);
+      const sumSquares = sumSquaresPerRun(g.policy.slots, grads, G);
       const gradNorm = sgd ? tf.div(tf.sqrt(sumSquares), tf.tensor1d(lr)) : tf.sqrt(sumSquares); // [G]
-      const next = optimizerStep(c.model, g.optimizer, layout, g.weights, grads, g.m, g.v, lr, g.runs.map((r) => this.adamSteps[r]!));
+      const next = optimizerStep(g.optimizer, g.policy.slots, g.weights, grads, g.m, g.v, lr, g.runs.map((r) => this.adamSteps[r]!));
       return { weights: next.weights, m: next.m ?? [], v: next.v ?? [], logDist: logDist as unknown as Tensor, gradNorm };
     });
     return {
@@ -242,14 +254,21 @@ export class Comparison {
     return Array.from({ length: E }, (_, e) => data.slice((i * E + e) * V, (i * E + e + 1) * V));
   }
 
-  /** Current weights of every run, as parameter sets in run order. */
+  /** Current weights of every run, as parameter sets in run order (LoRA / DoRA runs: merged into the frozen base). */
   async policies(): Promise<ParamSet[]> {
     const out: ParamSet[] = new Array(this.config.runs.length);
     for (const g of this.groups) {
-      const sets = await unpackWeights(unflattenWeights(g.weights, this.config.model, g.runs.length, this.layout), this.config.model);
+      const sets = await g.policy.policies(g.weights);
       g.runs.forEach((r, i) => (out[r] = sets[i]!));
     }
     return out;
+  }
+
+  /** A LoRA / DoRA run's current adapters under PEFT's names; null for a full-model run. */
+  async adapters(run: number): Promise<Map<string, NamedTensor> | null> {
+    const g = this.groups.find((gr) => gr.runs.includes(run));
+    if (!g) return null;
+    return (await g.policy.adapters(g.weights))?.[g.runs.indexOf(run)] ?? null;
   }
 
   /** Replaces a run's settings (a validated Run: applyRunPatch made it) from the next step on. */
@@ -258,7 +277,11 @@ export class Comparison {
     if ((needs.reference && !this.computes.reference) || (needs.mismatched && !this.computes.mismatched)) {
       throw new Error(`run ${run + 1}: ${LOSS_CATALOG[next.loss].label} needs ${needs.mismatched ? 'the mismatched pairs KTO reads' : 'the reference model'}, which this comparison does not score; reload it`);
     }
-    const previous = this.config.runs[run]!.optimizer;
+    const before = this.config.runs[run]!;
+    const changed = POLICY_KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
+    // What a run trains is fixed from its first step: the lab restarts the experiment instead (state/actions.ts).
+    if (changed.length > 0) throw new Error(`run ${run + 1}: ${changed.join(', ')} cannot change while the run trains; restart the experiment`);
+    const previous = before.optimizer;
     this.config.runs[run] = next;
     if (next.optimizer !== previous) {
       const states = this.splitGroups();
@@ -272,42 +295,56 @@ export class Comparison {
   /** Per-run slices [1, ...] of every group's weights and moments; the groups are emptied. */
   private splitGroups(): RunState[] {
     const states: RunState[] = new Array(this.config.runs.length);
-    const c = this.config.model;
     for (const g of this.groups) {
       const G = g.runs.length;
-      const w = unstackRuns(c, g.weights, G, this.layout);
-      const m = g.m && unstackRuns(c, g.m, G, this.layout);
-      const v = g.v && unstackRuns(c, g.v, G, this.layout);
+      const w = unstackRuns(g.policy.slots, g.weights, G);
+      const m = g.m && unstackRuns(g.policy.slots, g.m, G);
+      const v = g.v && unstackRuns(g.policy.slots, g.v, G);
       g.runs.forEach((r, i) => (states[r] = { weights: w[i]!, m: m?.[i] ?? null, v: v?.[i] ?? null }));
     }
     this.disposeGroups();
     return states;
   }
 
-  /** Stacks per-run states into groups by the layout; takes ownership of the states' tensors. */
+  /** Stacks per-run states into groups (optimizer, then policy) by the layout; takes ownership of the states' tensors. */
   private buildGroups(states: RunState[]): void {
     const c = this.config.model;
-    const byOpt = (opt: OptimizerId) => this.config.runs.flatMap((r, i) => (r.optimizer === opt ? [i] : []));
-    const plan = (['sgd', 'adam'] as const).map(byOpt).filter((g) => g.length > 0);
-    this.groups = plan.map((runs) => {
-      const optimizer = this.config.runs[runs[0]!]!.optimizer;
-      const members = runs.map((r) => states[r]!);
-      const stack = (pick: (s: RunState) => Tensor[]) => stackRuns(c, members, this.layout, pick);
-      const zerosOr = (x: Tensor[] | null, s: RunState) => x ?? s.weights.map((w) => tf.zerosLike(w));
-      const adam = optimizer === 'adam';
-      return {
-        runs, optimizer, logDist: null,
-        weights: stack((s) => s.weights),
-        m: adam ? stack((s) => (s.m = zerosOr(s.m, s))) : null,
-        v: adam ? stack((s) => (s.v = zerosOr(s.v, s))) : null,
-      };
+    const runs = this.config.runs;
+    const plan: number[][] = [];
+    for (const opt of ['sgd', 'adam'] as const) {
+      const keys = new Map<string, number[]>();
+      runs.forEach((r, i) => r.optimizer === opt && keys.set(policyKey(r), [...(keys.get(policyKey(r)) ?? []), i]));
+      plan.push(...keys.values());
+    }
+    this.groups = plan.map((members) => {
+      const optimizer = runs[members[0]!]!.optimizer;
+      const shape = adapterShapeOf(runs[members[0]!]!);
+      const policy = shape ? adapterPolicy(c, this.layout, shape, members.map((r) => runs[r]!), this.policyInit) : fullPolicy(c, this.layout, members.length);
+      return this.stackGroup(members, optimizer, policy, states);
     });
     const owned = new Set(states.flatMap((s) => [...s.weights, ...(s.m ?? []), ...(s.v ?? [])]));
     tf.dispose([...owned]);
   }
 
+  /** One group from its runs' states (copies: the caller disposes the states). */
+  private stackGroup(runs: number[], optimizer: OptimizerId, policy: GroupPolicy, states: RunState[]): Group {
+    const members = runs.map((r) => states[r]!);
+    const stack = (pick: (s: RunState) => Tensor[]) => stackRuns(policy.slots, members, pick);
+    const zerosOr = (x: Tensor[] | null, s: RunState) => x ?? s.weights.map((w) => tf.zerosLike(w));
+    const adam = optimizer === 'adam';
+    return {
+      runs, optimizer, policy, logDist: null,
+      weights: stack((s) => s.weights),
+      m: adam ? stack((s) => (s.m = zerosOr(s.m, s))) : null,
+      v: adam ? stack((s) => (s.v = zerosOr(s.v, s))) : null,
+    };
+  }
+
   private disposeGroups(): void {
-    for (const g of this.groups) disposeGroupState(g);
+    for (const g of this.groups) {
+      disposeGroupState(g);
+      g.policy.dispose();
+    }
     this.groups = [];
   }
 
@@ -320,6 +357,6 @@ export class Comparison {
   }
 }
 
-function disposeGroupState(g: Group): void {
+function disposeGroupState(g: Pick<Group, 'weights' | 'm' | 'v' | 'logDist'>): void {
   tf.dispose([...g.weights, ...(g.m ?? []), ...(g.v ?? []), ...(g.logDist ? [g.logDist] : [])]);
 }

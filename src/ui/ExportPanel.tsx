@@ -62,9 +62,10 @@ export function ExportPanel() {
         <select aria-label="Weights to export" value={which} onChange={(e) => setWhich(e.target.value)}>
           <option value="initial-policy">initial policy</option>
           <option value="reference">reference</option>
-          {runs.map((r, i) => <option key={i} value={String(i)}>policy now: {runName(r)}</option>)}
+          {runs.map((r, i) => <option key={i} value={String(i)}>policy now: {runName(r)}{r.policy !== 'full' ? ' (merged)' : ''}</option>)}
+          {runs.map((r, i) => r.policy !== 'full' && <option key={`a${i}`} value={`adapters-${i}`}>adapters only (PEFT names): {runName(r)}</option>)}
         </select>
-        <button type="button" data-testid="export-weights" onClick={() => exportWeights(which === 'initial-policy' || which === 'reference' ? which : { run: Number(which) })}>Export</button>
+        <button type="button" data-testid="export-weights" onClick={() => exportWeights(which === 'initial-policy' || which === 'reference' ? which : which.startsWith('adapters-') ? { run: Number(which.slice(9)), adapters: true } : { run: Number(which) })}>Export</button>
       </div>
       <WeightsDrop role="policy" />
       <WeightsDrop role="reference" />

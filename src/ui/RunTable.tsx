@@ -7,6 +7,7 @@ import { LIMITS } from '../train/limits';
 import { runName, type Run } from '../train/run';
 import { CloseIcon, CopyIcon } from './icons';
 import { NumberField } from './NumberField';
+import { PolicyFields } from './PolicyFields';
 import { useLab } from './useLab';
 import { useRunStyles } from './useRunStyles';
 
@@ -60,6 +61,7 @@ export function RunTable() {
                 ) : (
                   <NumberField key={p} label={LOSS_PARAM_INFO[p].label} value={r[p]} onCommit={(v) => updateRun(i, { [p]: v })} />
                 )))}
+                <PolicyFields run={r} index={i} />
               </div>
               {status && status.state !== 'ok' && (
                 <p className="run-status" role="alert" data-testid={`diverged-${i}`}>

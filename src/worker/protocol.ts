@@ -36,6 +36,8 @@ export interface BackendInfo {
 }
 
 export type WeightsRole = 'policy' | 'reference';
+/** Weights to export: an initial set, a run's current policy (merged, for LoRA / DoRA), or a run's adapters alone (PEFT names). */
+export type WeightsWhich = 'initial-policy' | 'reference' | { run: number; adapters?: boolean };
 
 export type ToWorker =
   | { type: 'setBackend'; choice: BackendChoice }
@@ -48,7 +50,7 @@ export type ToWorker =
   | { type: 'setSteps'; steps: number }
   | { type: 'updateRun'; run: number; patch: RunPatch }
   | { type: 'watch'; run: number }
-  | { type: 'exportWeights'; which: 'initial-policy' | 'reference' | { run: number } }
+  | { type: 'exportWeights'; which: WeightsWhich }
   /** Memory in use, for the benchmark and the curious. */
   | { type: 'stats' };
 
@@ -81,7 +83,7 @@ export type FromWorker =
   | { type: 'tick'; generation: number; step: number; delta: MetricsDelta; speed: Speed | null; distribution: Distribution | null }
   | { type: 'distribution'; generation: number; distribution: Distribution }
   | { type: 'state'; generation: number; state: TrainingState; step: number }
-  | { type: 'weights'; which: 'initial-policy' | 'reference' | { run: number }; bytes: ArrayBuffer }
+  | { type: 'weights'; which: WeightsWhich; bytes: ArrayBuffer }
   | { type: 'stats'; memory: MemoryStats }
   | { type: 'error'; message: string; context: string };
 

@@ -5,16 +5,16 @@
  * arrive promptly.
  */
 import { MODEL_PRESETS } from '../model/config';
-import { exportSafetensors, importSafetensors } from '../model/weights';
+import { exportAdapters, exportSafetensors, importSafetensors } from '../model/weights';
 import type { ParamSet } from '../model/params';
 import type { Experiment } from '../train/experiment';
-import { applyRunPatch } from '../train/run';
+import { adapterShapeOf, applyRunPatch } from '../train/run';
 import { createComparison, seededWeights } from '../train/session';
 import type { Comparison } from '../train/trainer';
 import { activateBackend, probeBackends, startBackend } from './backends';
 import { gpuCandidates, pickByMeasuring } from './autoselect';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice, BackendName, BackendProbe, Distribution, FromWorker, MemoryStats, RunPatch, Speed, ToWorker, TrainingState, WeightsRole } from './protocol';
+import type { BackendChoice, BackendName, BackendProbe, Distribution, FromWorker, MemoryStats, RunPatch, Speed, ToWorker, TrainingState, WeightsRole, WeightsWhich } from './protocol';
 
 /**
  * Read metrics back (and tell the page) at most this often while training, or
@@ -286,21 +286,25 @@ export class Runner {
     this.experiment = { ...this.experiment, runs: this.experiment.runs.map((r, i) => (i === run ? next.run : r)) };
   }
 
-  private async exportWeights(which: 'initial-policy' | 'reference' | { run: number }): Promise<void> {
+  private async exportWeights(which: WeightsWhich): Promise<void> {
     if (!this.cmp) throw new Error('nothing is loaded yet');
-    let params: ParamSet;
-    if (which === 'initial-policy') params = this.cmp.policyInit;
+    let bytes: Uint8Array;
+    if (which === 'initial-policy') bytes = exportSafetensors(this.cmp.policyInit, 'policy');
     else if (which === 'reference') {
       if (!this.cmp.reference) throw new Error('this comparison has no reference model: every run is reference-free');
-      params = this.cmp.reference;
+      bytes = exportSafetensors(this.cmp.reference, 'reference');
     }
     else {
       const status = this.cmp.logs[which.run]?.status;
       if (!status) throw new Error(`there is no run ${which.run + 1}`);
       if (status.state === 'diverged') throw new Error(`run ${which.run + 1} diverged; its weights are not finite`);
-      params = (await this.cmp.policies())[which.run]!;
+      const run = this.cmp.config.runs[which.run]!;
+      const shape = adapterShapeOf(run);
+      const adapters = which.adapters ? await this.cmp.adapters(which.run) : null;
+      if (which.adapters && (!shape || !adapters)) throw new Error(`run ${which.run + 1} trains the full model: it has no adapters`);
+      // A LoRA / DoRA run's policy is merged into the frozen base (HF names); its adapters alone carry PEFT's.
+      bytes = shape && adapters ? exportAdapters(adapters, shape, run.loraAlpha) : exportSafetensors((await this.cmp.policies())[which.run]!, 'policy');
     }
-    const bytes = exportSafetensors(params, which === 'reference' ? 'reference' : 'policy');
     const buffer = bytes.buffer as ArrayBuffer;
     this.post({ type: 'weights', which, bytes: buffer }, [buffer]);
   }

@@ -108,12 +108,18 @@ describe('npm run experiment', () => {
     ['a config that is not JSON', ['--config', 'src/cli/args.ts'], /--config src\/cli\/args.ts: .*JSON/],
     ['a weights file that is not safetensors', ['--preset', '6.2', '--model', 'tiny', '--policy-weights', 'package.json'], /package.json: not a safetensors file/],
     ['weights of the wrong model size', ['--preset', '6.2', '--model', 'notebook', '--ref-weights', 'TINY_WEIGHTS'], /do not fit this model/],
+    ['a LoRA rank above the model\'s min(in, out)', ['--preset', '6.2', '--model', 'tiny', '--run', '1.policy=lora', '--run', '1.loraRank=64'], /runs\.0\.loraRank: LoRA rank 64 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32/],
+    ['a LoRA α of 0', ['--preset', '6.2', '--run', '1.policy=lora', '--run', '1.loraAlpha=0'], /--run 1: loraAlpha: LoRA α must be in \(0, 10000\]/],
+    ['an unknown LoRA target', ['--preset', '6.2', '--run', '1.loraTargets=q,lm_head'], /--run 1: loraTargets\.1: unknown LoRA target "lm_head"; the targets are q, k, v, o, gate, up, down/],
+    ['a LoRA rank too large in a config file', ['--config', 'LORA_CONFIG'], /runs\.0\.loraRank: LoRA rank 33 is larger than q_proj allows on the tiny model/],
   ];
   for (const [what, args, message] of failures) {
     it(`exits 2 with a clear message on ${what}`, () => {
       writeFileSync(tmp('tiny.safetensors'), exportSafetensors(initParams(MODEL_PRESETS.tiny, 1, 0), 'reference'));
       writeFileSync(tmp('next-token.json'), JSON.stringify({ scoring: 'next-token', notebookExact: true }));
-      const r = experiment(...args.map((a) => (a === 'TINY_WEIGHTS' ? tmp('tiny.safetensors') : a === 'NEXT_TOKEN' ? tmp('next-token.json') : a)));
+      writeFileSync(tmp('lora.json'), JSON.stringify({ model: 'tiny', runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1, policy: 'lora', loraRank: 33 }] }));
+      const files: Record<string, string> = { TINY_WEIGHTS: tmp('tiny.safetensors'), NEXT_TOKEN: tmp('next-token.json'), LORA_CONFIG: tmp('lora.json') };
+      const r = experiment(...args.map((a) => files[a] ?? a));
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.err).not.toMatch(/\n\s+at /); // a message, not a stack trace
@@ -155,5 +161,29 @@ describe('npm run experiment --notebook-exact', () => {
     const imported = experiment('--preset', '6.2', '--model', 'tiny', '--notebook-exact', '--steps', '1', '--backend', 'cpu', '--policy-weights', tmp('tiny.safetensors'));
     expect(imported.code).toBe(0);
     expect(imported.err).toMatch(/warning: imported weights replace the notebook's initial weights: replaying the notebook exactly is off/);
+  });
+});
+
+describe('npm run experiment with LoRA and DoRA runs', () => {
+  it('takes the policy, rank, α and a comma list of targets through --run, and a link carries them', () => {
+    const r = experiment('--preset', '6.2', '--model', 'tiny', '--steps', '2', '--backend', 'cpu', '--run', '1.policy=dora', '--run', '1.loraRank=2',
+      '--run', '1.loraAlpha=4', '--run', '1.loraTargets=o, q,k,v', '--json', tmp('lora.json'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/DPO β=0\.1 lr=0\.1 DoRA r=2 α=4 on q,k,v,o .* ok/);
+    const written = JSON.parse(readFileSync(tmp('lora.json'), 'utf8')) as { experiment: { runs: Record<string, unknown>[] }; runs: { metrics: Record<string, number[]> }[] };
+    expect(written.experiment.runs[0]).toMatchObject({ policy: 'dora', loraRank: 2, loraAlpha: 4, loraTargets: ['q', 'k', 'v', 'o'] });
+
+    // The same experiment from a teaching link: the same run, the same curves.
+    const state = defaultLinkState();
+    state.presetId = null;
+    state.experiment = parseExperiment(written.experiment);
+    state.view.hidden = [false];
+    const viaLink = experiment('--link', `https://x.example/#${encodeLink(state)}`, '--backend', 'cpu', '--json', tmp('lora-link.json'));
+    expect(viaLink.err).toBe('');
+    expect(viaLink.code).toBe(0);
+    const again = readResults(tmp('lora-link.json'));
+    expect(again.runs[0]!.label).toBe('DPO β=0.1 lr=0.1 DoRA r=2 α=4 on q,k,v,o');
+    expect(again.runs[0]!.metrics).toEqual(written.runs[0]!.metrics);
   });
 });

@@ -1,4 +1,4 @@
-import { compressToEncodedURIComponent } from 'lz-string';
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { decodeLink, encodeLink, FIELDS, MAX_PAYLOAD } from '../../src/state/link';
 import { defaultLinkState, type LinkState } from '../../src/state/linkState';
@@ -25,7 +25,7 @@ const VARIANTS: Record<string, (s: LinkState) => void> = {
   runs: (s) => void (s.view.hidden = [false, false, false], s.view.shades = [0, 1, 0], s.experiment.runs = [
     { label: 'mine, "quoted"', loss: 'cdpo', beta: 0.25, lr: 3e-3, optimizer: 'adam', labelSmoothing: 0.2 },
     { label: '', loss: 'dpop', beta: 0.1, lr: 1e-2, optimizer: 'sgd', dpopLambda: 5 },
-    { label: '', loss: 'simpo', beta: 2, lr: 1e-3, optimizer: 'sgd', simpoGamma: 0.7 },
+    { label: '', loss: 'simpo', beta: 2, lr: 1e-3, optimizer: 'sgd', simpoGamma: 0.7, policy: 'dora', loraRank: 2, loraAlpha: 16, loraTargets: ['q', 'k', 'up'] },
   ].map((r) => RunSchema.parse(r))),
   preset: (s) => {
     s.experiment = parseExperiment(findPreset('lr-sweep')!.spec);
@@ -142,7 +142,7 @@ describe('teaching link', () => {
         case 4: return pick([Number.MAX_SAFE_INTEGER, -0, 1e308, 5e-324]);
         case 5: return pick([[], {}]);
         case 6: return Array.from({ length: Math.floor(rng.uniform() * 5) }, () => junk(depth + 1));
-        default: return Object.fromEntries(Array.from({ length: Math.floor(rng.uniform() * 5) }, () => [pick(['l', 'b', 'r', 'o', 'n', 'e', '__proto__', 'constructor', 'x']), junk(depth + 1)]));
+        default: return Object.fromEntries(Array.from({ length: Math.floor(rng.uniform() * 5) }, () => [pick(['l', 'b', 'r', 'o', 'n', 'e', 'p', 'rk', 'al', 't', '__proto__', 'constructor', 'x']), junk(depth + 1)]));
       }
     };
     const valid = encodeLink((() => { const s = defaultLinkState(); VARIANTS.runs!(s); VARIANTS.data!(s); s.presetId = null; return s; })());
@@ -198,4 +198,50 @@ describe('teaching link: replaying the notebook exactly', () => {
     }
     expect(decodeLink(`v=1&s=${compressToEncodedURIComponent(JSON.stringify({ sd: 2 ** 63, nx: true }))}`).state.experiment.seed).toBe(2 ** 63);
   });
+});
+
+describe('teaching link: LoRA and DoRA runs', () => {
+  const payload = (o: object) => `v=1&s=${compressToEncodedURIComponent(JSON.stringify(o))}`;
+  const lora = { l: 'dpo', b: 0.1, r: 0.1, p: 'lora', rk: 4, al: 2, t: ['q', 'k', 'v', 'o'] };
+
+  it('writes p, rk, al and t only when they differ from the defaults, and reads them back', () => {
+    const s = defaultLinkState();
+    s.presetId = null;
+    s.experiment = parseExperiment({ ...s.experiment, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1, policy: 'lora' }, { loss: 'dpo', beta: 0.1, lr: 0.1, policy: 'dora', loraRank: 1, loraAlpha: 0.5, loraTargets: ['down', 'gate'] }] });
+    s.view.hidden = [false, false];
+    const back = roundTrip(s);
+    expect(back.notices).toEqual([]);
+    expect(back.state).toEqual(s);
+    expect(back.state.experiment.runs[1]!.loraTargets).toEqual(['gate', 'down']);
+    const sent = JSON.parse(decompressFromEncodedURIComponent(new URLSearchParams(encodeLink(s)).get('s')!)) as { r: Record<string, unknown>[] };
+    expect(sent.r[0]).toEqual({ l: 'dpo', b: 0.1, r: 0.1, p: 'lora' });
+    expect(sent.r[1]).toEqual({ l: 'dpo', b: 0.1, r: 0.1, p: 'dora', rk: 1, al: 0.5, t: ['gate', 'down'] });
+  });
+
+  it('a link written before LoRA existed keeps its meaning: full-model runs, no notice', () => {
+    const r = decodeLink(payload({ m: 'tiny', r: [{ l: 'dpo', b: 0.1, r: 0.1 }, { l: 'ipo', b: 0.5, r: 0.01, o: 'adam' }] }));
+    expect(r.notices).toEqual([]);
+    expect(r.state.experiment.runs.map((x) => x.policy)).toEqual(['full', 'full']);
+  });
+
+  const bad: [string, object, RegExp, (r: ReturnType<typeof decodeLink>) => unknown, unknown][] = [
+    ['α ≤ 0', { al: 0 }, /run 1: “LoRA α” in the link is not valid \(LoRA α must be in \(0, 10000\]\); using the default 8/, (r) => r.state.experiment.runs[0]!.loraAlpha, 8],
+    ['an unknown target', { t: ['q', 'lm_head'] }, /run 1: “LoRA targets” in the link is not valid \(unknown LoRA target "lm_head"; the targets are q, k, v, o, gate, up, down\); using the default q,v/, (r) => r.state.experiment.runs[0]!.loraTargets, ['q', 'v']],
+    ['a rank that is not a whole number', { rk: 1.5 }, /run 1: “LoRA rank” in the link is not valid \(LoRA rank r must be a whole number\); using the default 8/, (r) => r.state.experiment.runs[0]!.loraRank, 8],
+    ['a rank above the model\'s min(in, out)', { rk: 64 }, /run 1: LoRA rank 64 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32; using the default rank 8/, (r) => r.state.experiment.runs[0]!.loraRank, 8],
+    ['an unknown policy', { p: 'qlora' }, /run 1: “policy” in the link is not valid .*; using the default full/, (r) => r.state.experiment.runs[0]!.policy, 'full'],
+  ];
+  for (const [what, change, notice, read, fallback] of bad) {
+    it(`falls back on ${what} with a notice, and nothing else changes`, () => {
+      const r = decodeLink(payload({ m: 'tiny', st: 77, r: [{ ...lora, ...change }, { l: 'ipo', b: 0.5, r: 0.01 }] }));
+      expect(r.notices).toHaveLength(1);
+      expect(r.notices[0]).toMatch(notice);
+      expect(read(r)).toEqual(fallback);
+      const kept = decodeLink(payload({ m: 'tiny', st: 77, r: [lora, { l: 'ipo', b: 0.5, r: 0.01 }] })).state;
+      const key = Object.keys(change)[0]!;
+      const field = ({ p: 'policy', rk: 'loraRank', al: 'loraAlpha', t: 'loraTargets' } as const)[key as 'p']!;
+      expect({ ...r.state.experiment.runs[0]!, [field]: kept.experiment.runs[0]![field] }).toEqual(kept.experiment.runs[0]);
+      expect({ ...r.state, experiment: { ...r.state.experiment, runs: kept.experiment.runs } }).toEqual(kept);
+    });
+  }
 });
