@@ -24,8 +24,8 @@ import type { ParamSet } from '../model/params';
 import type { Granularity, PreferencePair, ScoringMode } from './data';
 import { comparisonNeeds, LOSS_CATALOG, type ComparisonNeeds, type OptimizerId } from './catalog';
 import { buildScoringConstants, tokenLogProbs, type ScoringConstants } from './logprobs';
-import { checkHealth } from './health';
-import { emptyRunLog, hMetric, KL_METRIC, type RunLog, type ScalarMetric } from './metrics';
+import { emptyRunLog, type RunLog } from './metrics';
+import { recordStep } from './record';
 import { buildObjectiveConstants, runLosses, runStats, STAT_COLUMNS, type ObjectiveConstants, type RunObjective } from './objective';
 import { packPairs, type ForwardOptions } from './packing';
 import { adapterShapeOf, lossParamsOf, POLICY_KEYS, type Run } from './run';
@@ -203,42 +203,13 @@ export class Comparison {
       metrics.dispose();
       batch.forEach((p, b) => {
         const G = p.runs.length;
-        p.runs.forEach((r, k) => this.record(r, p.step, data.subarray((b * G + k) * width, (b * G + k + 1) * width)));
+        p.runs.forEach((r, k) => recordStep(this.logs[r]!, p.step, data.subarray((b * G + k) * width, (b * G + k + 1) * width), N, this.config.runs[r]!, this.config.model.vocabSize));
         tf.dispose([p.tokenLogp, p.loss, p.gradNorm]);
         last = Math.max(last, p.step);
       });
       i = j;
     }
     return last + 1;
-  }
-
-  private record(run: number, step: number, row: Float32Array | Int32Array | Uint8Array): void {
-    const log = this.logs[run]!;
-    if (log.status.state !== 'ok') return;
-    const N = this.objective.N;
-    const col = (name: (typeof STAT_COLUMNS)[number]) => row[STAT_COLUMNS.indexOf(name)]!;
-    const gradNorm = row[COLS + N]!;
-    const h = Array.from({ length: N }, (_, k) => row[COLS + k]!);
-    // Exponentiate in float64 on the host: the log-prob keeps 1e-30 and below exact (SPEC 6).
-    const piChosen = Math.exp(col('logp_last_chosen'));
-    const piRej = Math.exp(col('logp_last_rejected'));
-    const status = checkHealth({ step, loss: col('loss'), gradNorm, piChosen, piRej, h }, this.config.runs[run]!, this.config.model.vocabSize);
-    if (status.state === 'diverged') {
-      log.status = status; // nothing finite to record
-      return;
-    }
-    const m = log.metrics;
-    const push = (name: ScalarMetric, v: number) => m[name]!.push(v);
-    for (const name of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected', 'sigma_margin', 'nll_loss'] as const) {
-      push(name, col(name));
-    }
-    push('grad_norm', gradNorm);
-    push('pi_chosen', piChosen);
-    push('pi_rej', piRej);
-    for (let k = 0; k < N; k++) m[hMetric(k)]!.push(h[k]!);
-    m[KL_METRIC]?.push(col('kl'));
-    // A run that blew up or collapsed keeps the step that shows it, then stops.
-    log.status = status;
   }
 
   /**

@@ -7,6 +7,7 @@ import { ExperimentSchema, parseExperiment } from '../../src/train/experiment';
 import { findPreset } from '../../src/train/presets';
 import { Rng } from '../../src/model/rng';
 import { RunSchema } from '../../src/train/run';
+import { fillSlots } from '../../src/state/shades';
 
 const roundTrip = (s: LinkState) => decodeLink(`https://example.org/some/path/?utm=1#${encodeLink(s)}`);
 
@@ -209,6 +210,7 @@ describe('teaching link: LoRA and DoRA runs', () => {
     s.presetId = null;
     s.experiment = parseExperiment({ ...s.experiment, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1, policy: 'lora' }, { loss: 'dpo', beta: 0.1, lr: 0.1, policy: 'dora', loraRank: 1, loraAlpha: 0.5, loraTargets: ['down', 'gate'] }] });
     s.view.hidden = [false, false];
+    s.view.shades = fillSlots(s.experiment.runs, []); // each run's colour slot, as the store numbers them
     const back = roundTrip(s);
     expect(back.notices).toEqual([]);
     expect(back.state).toEqual(s);
