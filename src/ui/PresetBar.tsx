@@ -14,6 +14,7 @@ import { useNarrow } from './useNarrow';
 
 const TEXT = {
   presets: 'Notebook experiments',
+  presetList: 'Presets (scroll sideways on a narrow screen)',
   lookFor: 'What to look for',
   modified: (section: string) => `modified from §${section}`,
   more: (n: number) => (n === 0 ? 'Why' : `Why, and what ${n === 1 ? 'the change does' : `the ${n} changes do`}`),
@@ -39,7 +40,8 @@ export function PresetBar() {
   return (
     <section className="presets" aria-label={TEXT.presets}>
       <h2>{TEXT.presets}</h2>
-      <div className="preset-buttons">
+      {/* Focusable and named: on a phone the row scrolls sideways, and a keyboard must reach that too. */}
+      <div className="preset-buttons" role="group" tabIndex={0} aria-label={TEXT.presetList}>
         {PRESETS.map((p) => (
           <button key={p.id} type="button" data-testid={`preset-${p.id}`} aria-pressed={presetId === p.id} onClick={() => applyPreset(p.id)}>
             <span className="preset-section">{/^\d/.test(p.section) ? `§${p.section}` : p.section}</span> {p.title}

@@ -152,7 +152,8 @@ describe('the lab page', () => {
     const piRej = await plotted(page, 'pi-rej');
     expect(seriesOf(piRej, DPO('0.1')).length).toBeGreaterThan(10);
     expect(seriesOf(piRej, IPO('1')).length).toBeGreaterThan(10);
-    await page.click('[data-testid=run]');
+    // Pause, unless the other runs already finished (a fast machine can get there first).
+    if ((await page.getAttribute('[data-testid=status]', 'data-state')) === 'running') await page.click('[data-testid=run]');
     await waitForState(page, ['paused', 'done']);
     await expect(page.locator('[data-testid=notice]', { hasText: 'Run 1 stopped' }).count()).resolves.toBe(1);
     expect(lab.errors).toEqual([]);
@@ -191,7 +192,8 @@ describe('the lab at full load', () => {
     await steps.press('Enter');
     await page.waitForTimeout(200);
     await page.click('[data-testid=run]');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-step')) >= 300);
+    // No speed is asserted: a busy machine only takes longer to get there.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-step')) >= 300, null, { timeout: 240_000 });
     // Hovering a chart mid-run shows a readout for every run.
     await page.hover('[data-testid=chart-loss] .recharts-wrapper', { position: { x: 200, y: 100 } });
     await page.waitForSelector('.tooltip');
