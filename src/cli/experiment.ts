@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(path.join(args.exportInit, 'policy.safetensors'), exportSafetensors(weights.policy, 'policy'));
     writeFileSync(path.join(args.exportInit, 'reference.safetensors'), exportSafetensors(weights.reference, 'reference'));
   }
-  await useNodeBackend(args.backend);
+  const { threads } = await useNodeBackend(args.backend, args.threads);
   const cmp = createComparison(e, weights);
   const t0 = performance.now();
   let lastReport = 0;
@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const seconds = (performance.now() - t0) / 1000;
   if (process.stderr.isTTY) progress('');
-  out(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
+  out(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend${args.backend === 'wasm' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
   out(finalTable(e, cmp.logs));
   if (args.json) {
     writeFileSync(args.json, JSON.stringify(resultsJson(e, cmp.logs, tf.getBackend())));
