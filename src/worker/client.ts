@@ -11,6 +11,14 @@ export interface EnginePort {
   dispose(): void;
 }
 
+function isFramed(): boolean {
+  try {
+    return window.self !== window.top;
+  } catch {
+    return true; // a cross-origin parent may refuse even the comparison
+  }
+}
+
 export function startWorkerEngine(onEvent: (msg: FromWorker) => void): EnginePort {
   const start = () => {
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'dpo-ipo-trainer' });
@@ -19,6 +27,8 @@ export function startWorkerEngine(onEvent: (msg: FromWorker) => void): EnginePor
       e.preventDefault();
       onEvent({ type: 'error', message: `the training worker failed: ${e.message || 'unknown error'}`, context: 'worker' });
     };
+    // The worker cannot tell whether its page is an iframe; whether it may use threads depends on it.
+    w.postMessage({ type: 'context', framed: isFramed() } satisfies ToWorker);
     return w;
   };
   let worker = start();

@@ -24,6 +24,18 @@ export interface BackendProbe {
   detail: string;
 }
 
+/** The threads the WASM backend runs on, and why that many. */
+export interface WasmThreadsInfo {
+  /** XNNPACK's threads (1: tfjs's single-threaded SIMD build). */
+  count: number;
+  /** The most this page may use (1 when not cross-origin isolated). */
+  max: number;
+  /** Why only one, when threads are not available here (an embed in a page that is not isolated, ...). */
+  why: string | null;
+  /** Measured steps per second of the experiment by thread count, when the count was chosen by measuring. */
+  measured?: Record<number, number>;
+}
+
 export interface BackendInfo {
   choice: BackendChoice;
   /** tf.getBackend() after activation: the backend that really runs. */
@@ -33,12 +45,17 @@ export interface BackendInfo {
   probes: BackendProbe[];
   /** Measured steps per second of candidates, when the choice was made by measuring. */
   measured?: Partial<Record<BackendName, number>>;
+  /** When WASM runs: its threads. */
+  threads?: WasmThreadsInfo;
 }
 
 export type WeightsRole = 'policy' | 'reference';
 
 export type ToWorker =
-  | { type: 'setBackend'; choice: BackendChoice }
+  /** Sent first by the page: an iframe (an embed) is cross-origin isolated only if its host page is. */
+  | { type: 'context'; framed: boolean }
+  /** threads: WASM on exactly this many (the benchmark); otherwise as many as measure fastest. */
+  | { type: 'setBackend'; choice: BackendChoice; threads?: number }
   /** (Re)builds the comparison at step 0; weights are safetensors files replacing the seeded init. */
   | { type: 'load'; experiment: Experiment; policy?: ArrayBuffer | null; reference?: ArrayBuffer | null }
   | { type: 'run' }
