@@ -34,6 +34,16 @@ export interface WasmThreadsInfo {
   why: string | null;
   /** Measured steps per second of the experiment by thread count, when the count was chosen by measuring. */
   measured?: Record<number, number>;
+  /** The model size those figures are for. */
+  model?: string;
+  /** The figures come from an earlier visit (the page keeps them), not from this worker. */
+  earlier?: boolean;
+}
+
+/** What a thread measurement found, kept by the page between visits (per model size). */
+export interface ThreadPick {
+  pick: number;
+  measured: Record<number, number>;
 }
 
 export interface BackendInfo {
@@ -52,8 +62,11 @@ export interface BackendInfo {
 export type WeightsRole = 'policy' | 'reference';
 
 export type ToWorker =
-  /** Sent first by the page: an iframe (an embed) is cross-origin isolated only if its host page is. */
-  | { type: 'context'; framed: boolean }
+  /**
+   * Sent first by the page: an iframe (an embed) is cross-origin isolated only if its host page is; the
+   * thread counts measured fastest on earlier visits, per model size (so a visit need not measure again).
+   */
+  | { type: 'context'; framed: boolean; threadPicks?: Record<string, ThreadPick> }
   /** threads: WASM on exactly this many (the benchmark); otherwise as many as measure fastest. */
   | { type: 'setBackend'; choice: BackendChoice; threads?: number }
   /** (Re)builds the comparison at step 0; weights are safetensors files replacing the seeded init. */

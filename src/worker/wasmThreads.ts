@@ -49,7 +49,7 @@ export function threadSupport(framed: boolean, scope: { crossOriginIsolated?: bo
       max: 1,
       why: framed
         ? 'the page embedding this lab is not cross-origin isolated, and an iframe can use threads only when its host page is'
-        : 'the page is not cross-origin isolated (no SharedArrayBuffer)',
+        : 'the page is not cross-origin isolated, so it has no SharedArrayBuffer',
     };
   }
   if (typeof SharedArrayBuffer !== 'function') return { max: 1, why: 'this browser has no SharedArrayBuffer' };

@@ -35,7 +35,7 @@ describe('what the page allows WASM', () => {
   const nav = (hardwareConcurrency: number) => ({ hardwareConcurrency });
 
   it('one thread when the page is not isolated, saying why (an iframe says so)', () => {
-    expect(threadSupport(false, { crossOriginIsolated: false, navigator: nav(8) })).toEqual({ max: 1, why: 'the page is not cross-origin isolated (no SharedArrayBuffer)' });
+    expect(threadSupport(false, { crossOriginIsolated: false, navigator: nav(8) })).toEqual({ max: 1, why: 'the page is not cross-origin isolated, so it has no SharedArrayBuffer' });
     const framed = threadSupport(true, { crossOriginIsolated: false, navigator: nav(8) });
     expect(framed.max).toBe(1);
     expect(framed.why).toMatch(/the page embedding this lab is not cross-origin isolated, and an iframe can use threads only when its host page is/);
