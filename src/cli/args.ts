@@ -23,7 +23,8 @@ export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url
   --notebook-exact           replay the MA-RLHF notebook exactly: PyTorch's initial weights for the seed,
                              its answer-only attention and x_rejected quirk, same-position scoring, token level
   --backend ${NODE_BACKENDS.join('|').padEnd(17)}tfjs backend (default: wasm)
-  --threads <N>              WASM threads, 1..the cores this machine has (default: all of them, here ${availableCores()})
+  --threads <N>              cores to use, 1..${availableCores()} (default: all): the runs split over N worker threads,
+                             leftover cores (or all, for one run) as WASM's XNNPACK threads
   --policy-weights <file>    initial policy weights (.safetensors, HF Llama names)
   --ref-weights <file>       reference weights (.safetensors)
   --export-init <dir>        write the initial policy.safetensors and reference.safetensors there

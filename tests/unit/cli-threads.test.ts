@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../helpers/close';
 import { parseCliArgs } from '../../src/cli/args';
 import { availableCores } from '../../src/cli/node-backend';
+import { planShards } from '../../src/cli/shards';
 
 function experiment(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/experiment.ts', ...args], { encoding: 'utf8', timeout: 180_000 });
@@ -50,26 +51,48 @@ describe('--threads', () => {
     }
   });
 
-  it('runs on the threads asked for, with the curves of one thread (float32 tolerance)', () => {
+  it('splits the runs over the cores, leftover cores going to XNNPACK threads', () => {
+    expect(planShards(5, 1)).toEqual({ runs: [[0, 1, 2, 3, 4]], threads: [1] });
+    expect(planShards(5, 2)).toEqual({ runs: [[0, 1, 2], [3, 4]], threads: [1, 1] });
+    expect(planShards(5, 8)).toEqual({ runs: [[0], [1], [2], [3], [4]], threads: [2, 2, 2, 1, 1] });
+    expect(planShards(1, 4)).toEqual({ runs: [[0]], threads: [4] });
+    expect(planShards(2, 3)).toEqual({ runs: [[0], [1]], threads: [2, 1] });
+  });
+
+  /** Trains with --threads n; every metric of every run. */
+  function trainWith(dir: string, n: number, args: string[], expectOut: RegExp): Results {
+    const file = path.join(dir, `t${n}-${args.join('')}.json`);
+    const r = experiment(...args, '--threads', String(n), '--json', file);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(expectOut);
+    return JSON.parse(readFileSync(file, 'utf8')) as Results;
+  }
+
+  function expectSameCurves(a: Results, b: Results, what: string): void {
+    a.runs.forEach((run, i) => {
+      expect(run.label).toBe(b.runs[i]!.label);
+      for (const [metric, values] of Object.entries(run.metrics)) expectAllClose(values, b.runs[i]!.metrics[metric]!, { rel: 1e-4, abs: 1e-6 }, `${what}, ${run.label}, ${metric}`);
+    });
+  }
+
+  it('trains the runs on every core, split over worker threads, with the curves of one thread (float32 tolerance)', () => {
     const cores = availableCores();
     const dir = mkdtempSync(path.join(tmpdir(), 'cli-threads-'));
-    const counts = [...new Set([1, Math.min(2, cores), cores])];
-    const results = new Map<number, Results>();
-    for (const n of counts) {
-      const file = path.join(dir, `t${n}.json`);
-      const r = experiment('--preset', 'beta-sweep', '--model', 'notebook', '--steps', '3', '--threads', String(n), '--json', file);
-      expect(r.err).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.out).toMatch(new RegExp(`5 runs x 3 steps, notebook model, wasm backend \\(${n} threads?\\)`));
-      results.set(n, JSON.parse(readFileSync(file, 'utf8')) as Results);
-    }
-    const one = results.get(1)!;
-    for (const [n, res] of results) {
-      res.runs.forEach((run, i) => {
-        for (const [metric, values] of Object.entries(run.metrics)) {
-          expectAllClose(values, one.runs[i]!.metrics[metric]!, { rel: 1e-4, abs: 1e-6 }, `${n} threads, ${run.label}, ${metric}`);
-        }
-      });
-    }
+    const args = ['--preset', 'beta-sweep', '--model', 'notebook', '--steps', '3'];
+    const one = trainWith(dir, 1, args, /5 runs x 3 steps, notebook model, wasm backend \(1 thread\)/);
+    if (cores < 2) return;
+    const all = trainWith(dir, cores, args, new RegExp(`5 runs x 3 steps, notebook model, wasm backend \\(${cores} threads: the runs split over ${Math.min(cores, 5)} of them\\)`));
+    expectSameCurves(all, one, `${cores} threads`);
+  });
+
+  it('gives a single run XNNPACK\'s threads, with the curves of one thread (float32 tolerance)', () => {
+    const cores = availableCores();
+    if (cores < 2) return;
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-threads-'));
+    const args = ['--preset', 'dpo-overfits', '--model', 'notebook', '--steps', '3'];
+    const one = trainWith(dir, 1, args, /1 runs x 3 steps, notebook model, wasm backend \(1 thread\)/);
+    const two = trainWith(dir, 2, args, /1 runs x 3 steps, notebook model, wasm backend \(2 threads\)/);
+    expectSameCurves(two, one, '2 threads');
   });
 });
