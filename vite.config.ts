@@ -24,8 +24,8 @@ function precacheList(): Plugin {
       };
       walk(outDir);
       // Browsers that run this lab all read woff2: the .woff/.ttf fallbacks KaTeX ships are not precached.
-      // The threaded WASM build is never loaded (worker/backends.ts turns threads off).
-      const list = files.filter((f) => f !== 'sw.js' && f !== 'precache.json' && !/\.(woff|ttf)$|threaded-simd/.test(f)).sort();
+      // Both WASM builds are: the threaded one (and its module script) runs once the page is cross-origin isolated.
+      const list = files.filter((f) => f !== 'sw.js' && f !== 'precache.json' && !/\.(woff|ttf)$/.test(f)).sort();
       const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12);
       writeFileSync(path.join(outDir, 'precache.json'), JSON.stringify({ version, files: list }));
     },
@@ -44,11 +44,23 @@ function devWithoutCsp(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation (SharedArrayBuffer, so WASM runs on threads): the dev and preview servers
+ * send the headers themselves; a static host gets them from the app's service worker (public/sw.js).
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
 export default defineConfig({
   // Relative base: the build works from any sub-path (a Pages site, a blog folder).
   base: './',
   plugins: [react(), precacheList(), devWithoutCsp()],
   worker: { format: 'es' },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -5,12 +5,16 @@
  * on the tiny model. For each available backend: steps/s of all runs together
  * (median of 3 repeats), ms/step, time to the first step, and memory at the
  * start and end of a 2,000-step run. Then the real app with the automatic
- * backend: main-thread long tasks while training. Where PyTorch imports, the
- * same workload in PyTorch on the CPU, and the ratio. Per backend, the same
- * run set with every run LoRA (r 4 on q, v) and DoRA, against full runs:
- * adapters must not make a step slower. Writes a JSON report.
+ * backend: main-thread long tasks while training (with the results table, the
+ * squeeze view and both exports used meanwhile). Where PyTorch imports, the same
+ * workload in PyTorch on the CPU, and the ratio. Per backend, the same run set
+ * with every run LoRA (r 4 on q, v) and DoRA, against full runs: adapters must
+ * not make a step slower. Then every core (scripts/bench-cores.ts): WASM on 1, 2
+ * and every core's threads, the command line against PyTorch with start-up, and
+ * the time to the first curve, cold and warm, isolated or not. Writes a JSON report.
  *
- *   npm run bench -- [--json file] [--backends webgpu,webgl,wasm,cpu] [--quick] [--isolation] [--no-build] [--adapters-only]
+ *   npm run bench -- [--json file] [--backends webgpu,webgl,wasm,cpu] [--quick] [--isolation] [--no-build]
+ *                    [--sections backends,exact,main,torch,cores] [--adapters-only]
  *
  * --adapters-only measures LoRA / DoRA against full runs and nothing else.
  */
@@ -28,6 +32,7 @@ import { findPreset } from '../src/train/presets';
 import { seededWeights } from '../src/train/session';
 import { launch } from '../tests/e2e/helpers/browser';
 import { serveDist } from '../tests/e2e/helpers/server';
+import { everyCore, load1 } from './bench-cores';
 
 const { values: opts } = parseArgs({
   options: {
@@ -37,8 +42,10 @@ const { values: opts } = parseArgs({
     isolation: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'adapters-only': { type: 'boolean', default: false },
+    sections: { type: 'string', default: 'backends,exact,main,torch,cores' },
   },
 });
+const SECTIONS = new Set(opts.sections!.split(',').map((x) => x.trim()));
 const QUICK = opts.quick!;
 const REPEATS = 3;
 const BUDGET_MS = QUICK ? 8_000 : 25_000; // per repeat: slow backends report the steps they reached
@@ -187,6 +194,21 @@ async function mainThread(browser: Browser, url: string, hash: string) {
   await page.evaluate(() => ((window as unknown as { __long: number[] }).__long = []));
   const t0 = Date.now();
   await page.click('[data-testid=run]');
+  // While it trains, what a reader does: the results table, the squeeze view (another run), both exports.
+  await page.waitForTimeout(1500);
+  const training = async () => (await page.getAttribute('[data-testid=status]', 'data-state')) === 'running';
+  if (await training()) {
+    await page.locator('[data-testid=final-table]').scrollIntoViewIfNeeded();
+    await page.locator('.squeeze-panel').scrollIntoViewIfNeeded();
+    await page.selectOption('select[aria-label="Run inspected"]', '1');
+    await page.waitForTimeout(700);
+    await page.locator('summary:has-text("Export and weights")').click();
+    for (const id of ['export-csv', 'export-json']) {
+      if (!(await training())) break;
+      await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${id}]`)]);
+      await page.waitForTimeout(400);
+    }
+  }
   await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.getAttribute('data-state') === 'done', null, { timeout: 600_000 });
   const seconds = (Date.now() - t0) / 1000;
   const tasks = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
@@ -225,32 +247,68 @@ function torchBench(python: string) {
   return out;
 }
 
-/** The issue's targets, checked against this run (2-core CPU-only machine, automatic backend). */
+/** The issues' targets, checked against this run (2-core CPU-only machine), for the sections that ran. */
 function summarize(report: Record<string, unknown>, auto: string) {
+  const mark = (ok: boolean) => (ok ? 'met ' : 'NOT met');
+  const targets: Record<string, unknown> = {};
+  log(`targets (automatic backend: ${auto}; load average now ${load1()}):`);
   const row = (report.backends as Record<string, unknown>[]).find((b) => b.backend === auto) as
     | { notebook?: { stepsPerSecond: number }; tiny?: { stepsPerSecond: number }; memory?: { start: { numBytes: number; numTensors: number; wasmHeapBytes: number | null }; end: { numBytes: number; numTensors: number; wasmHeapBytes: number | null }; steps: number } }
     | undefined;
-  const mt = report.mainThread as { longTasks: number; maxTaskMs: number }[];
-  const mark = (ok: boolean) => (ok ? 'met ' : 'NOT met');
-  const nb = row?.notebook?.stepsPerSecond ?? 0;
-  const tiny = row?.tiny?.stepsPerSecond ?? 0;
-  const mem = row?.memory;
-  const flat = mem ? mem.end.numTensors === mem.start.numTensors && mem.end.numBytes === mem.start.numBytes && mem.end.wasmHeapBytes === mem.start.wasmHeapBytes : false;
-  const over = mt.reduce((n, m) => n + m.longTasks, 0);
-  const longest = Math.max(0, ...mt.map((m) => m.maxTaskMs));
-  log(`targets (automatic backend: ${auto}):`);
-  log(`  ${mark(nb >= 14)} notebook 6.3.1 >= 14 steps/s: ${nb}`);
-  log(`  ${mark(tiny >= 150)} tiny 6.3.1 >= 150 steps/s: ${tiny}`);
-  log(`  ${mark(flat)} memory flat over ${mem?.steps ?? 0} steps: tensors ${mem?.start.numTensors} -> ${mem?.end.numTensors}, wasm heap ${mem?.start.wasmHeapBytes} -> ${mem?.end.wasmHeapBytes} bytes`);
-  log(`  ${mark(over === 0)} no main-thread task over 50 ms while training: ${over} over (longest ${longest} ms)`);
-  const exact = report.exactReplay as Record<'lab' | 'exact', { initMs: number; stepsPerSecond: number }>;
-  const slowdown = exact.exact.stepsPerSecond / exact.lab.stepsPerSecond;
-  log(`  ${mark(exact.exact.initMs < 150)} exact replay's initial weights (notebook size) < 150 ms: ${exact.exact.initMs} ms`);
-  log(`  ${mark(slowdown >= 0.95)} the exact replay does not slow training (within 5%): ${round(slowdown, 3)}x the lab's steps/s`);
+  if (row) {
+    const nb = row.notebook?.stepsPerSecond ?? 0;
+    const tiny = row.tiny?.stepsPerSecond ?? 0;
+    const mem = row.memory;
+    const flat = mem ? mem.end.numTensors === mem.start.numTensors && mem.end.numBytes === mem.start.numBytes && mem.end.wasmHeapBytes === mem.start.wasmHeapBytes : false;
+    log(`  ${mark(nb >= 14)} notebook 6.3.1 >= 14 steps/s: ${nb}`);
+    log(`  ${mark(tiny >= 150)} tiny 6.3.1 >= 150 steps/s: ${tiny}`);
+    log(`  ${mark(flat)} memory flat over ${mem?.steps ?? 0} steps: tensors ${mem?.start.numTensors} -> ${mem?.end.numTensors}, wasm heap ${mem?.start.wasmHeapBytes} -> ${mem?.end.wasmHeapBytes} bytes`);
+    Object.assign(targets, { notebook: nb, tiny, memoryFlat: flat });
+  }
+  const mt = report.mainThread as { longTasks: number; maxTaskMs: number }[] | undefined;
+  if (mt) {
+    const over = mt.reduce((n, m) => n + m.longTasks, 0);
+    const longest = Math.max(0, ...mt.map((m) => m.maxTaskMs));
+    log(`  ${mark(over === 0)} no main-thread task over 50 ms while training (results table, squeeze view, exports used): ${over} over (longest ${longest} ms)`);
+    Object.assign(targets, { tasksOver50: over, longestTaskMs: longest });
+  }
+  const exact = report.exactReplay as Record<'lab' | 'exact', { initMs: number; stepsPerSecond: number }> | undefined;
+  if (exact) {
+    const slowdown = exact.exact.stepsPerSecond / exact.lab.stepsPerSecond;
+    log(`  ${mark(exact.exact.initMs < 150)} exact replay's initial weights (notebook size) < 150 ms: ${exact.exact.initMs} ms`);
+    log(`  ${mark(slowdown >= 0.95)} the exact replay does not slow training (within 5%): ${round(slowdown, 3)}x the lab's steps/s`);
+    Object.assign(targets, { exactInitMs: exact.exact.initMs, exactSpeedRatio: round(slowdown, 3) });
+  }
+  const cores = report.cores as undefined | {
+    browser: Record<string, Record<number, { stepsPerSecond: number }>>;
+    memory: { steps: number; start: { numTensors: number; numBytes: number; wasmHeapBytes: number | null }; end: { numTensors: number; numBytes: number; wasmHeapBytes: number | null } };
+    cli: Record<string, { wallSeconds: number } | undefined>;
+  };
+  if (cores) {
+    const n = cpus().length;
+    for (const model of ['notebook', 'tiny']) {
+      const b = cores.browser[model];
+      const ratio = b?.[n] && b[1] ? b[n]!.stepsPerSecond / b[1]!.stepsPerSecond : 0;
+      log(`  ${mark(ratio >= 1.6)} browser ${model} 6.3.1 group steps/s on ${n} threads >= 1.6x one thread: ${round(ratio, 2)}x (${b?.[n]?.stepsPerSecond} vs ${b?.[1]?.stepsPerSecond})`);
+      targets[`browserThreads_${model}`] = round(ratio, 2);
+    }
+    const m = cores.memory;
+    const flat = m.end.numTensors === m.start.numTensors && m.end.numBytes === m.start.numBytes && m.end.wasmHeapBytes === m.start.wasmHeapBytes;
+    log(`  ${mark(flat)} memory flat over ${m.steps} steps on ${n} threads: tensors ${m.start.numTensors} -> ${m.end.numTensors}, wasm heap ${m.start.wasmHeapBytes} -> ${m.end.wasmHeapBytes} bytes`);
+    const one = cores.cli.threads1?.wallSeconds;
+    const all = cores.cli[`threads${n}`]?.wallSeconds;
+    const torch = cores.cli.torch?.wallSeconds;
+    if (one && all) log(`  ${mark(one / all >= 1.6)} command line, start-up included, ${n} threads >= 1.6x one thread: ${round(one / all, 2)}x (${all} s vs ${one} s)`);
+    if (torch && all) log(`  ${mark(torch / all >= 4)} command line, start-up included, >= 4x PyTorch eager: ${round(torch / all, 2)}x (${all} s vs ${torch} s)`);
+    Object.assign(targets, { threadedMemoryFlat: flat, cliThreadsRatio: one && all ? round(one / all, 2) : null, cliTorchRatio: torch && all ? round(torch / all, 2) : null });
+  }
   const adapters = (row as { adapters?: Record<'notebook' | 'tiny', { loraOverFull: number; doraOverFull: number }> } | undefined)?.adapters;
-  const loraRatio = Math.min(adapters?.notebook.loraOverFull ?? 0, adapters?.tiny.loraOverFull ?? 0);
-  log(`  ${mark(loraRatio >= 0.95)} LoRA runs no slower per step than full runs (within 5%): LoRA/full ${adapters?.notebook.loraOverFull} (notebook), ${adapters?.tiny.loraOverFull} (tiny); DoRA/full ${adapters?.notebook.doraOverFull}, ${adapters?.tiny.doraOverFull}`);
-  report.targets = { notebook: nb, tiny, loraOverFull: loraRatio, memoryFlat: flat, tasksOver50: over, longestTaskMs: longest, exactInitMs: exact.exact.initMs, exactSpeedRatio: round(slowdown, 3) };
+  if (adapters) {
+    const loraRatio = Math.min(adapters.notebook.loraOverFull, adapters.tiny.loraOverFull);
+    log(`  ${mark(loraRatio >= 0.95)} LoRA runs no slower per step than full runs (within 5%): LoRA/full ${adapters.notebook.loraOverFull} (notebook), ${adapters.tiny.loraOverFull} (tiny); DoRA/full ${adapters.notebook.doraOverFull}, ${adapters.tiny.doraOverFull}`);
+    Object.assign(targets, { loraOverFull: loraRatio });
+  }
+  report.targets = targets;
 }
 
 function log(line: string) {
@@ -260,14 +318,17 @@ function log(line: string) {
 async function main() {
   if (!opts['no-build']) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   const isolate = opts.isolation!;
-  const server = await serveDist({ base: '/lab/', isolate });
+  // A plain static host (the service worker isolates the app's pages), and one that sends COOP/COEP itself.
+  const plain = await serveDist({ base: '/lab/' });
+  const isolated = await serveDist({ base: '/lab/', isolate: true });
+  const server = isolate ? isolated : plain;
   const browser = await launch();
   const report: Record<string, unknown> = {
     date: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, crossOriginIsolated: isolate, quick: QUICK,
-    chromium: browser.version(), backends: [] as unknown[],
+    chromium: browser.version(), backends: [] as unknown[], loadAtStart: load1(),
   };
   try {
-    log(`DPO/IPO Lab benchmark: ${cpus().length} CPUs, Chromium ${browser.version()}, ${isolate ? 'served cross-origin isolated' : 'served as a plain static site'}`);
+    log(`DPO/IPO Lab benchmark: ${cpus().length} CPUs, Chromium ${browser.version()}, bench page ${isolate ? 'served cross-origin isolated' : 'served as a plain static site'}, load average ${load1()}`);
     log('workloads: the 6.3.1 run set (5 runs, 100 steps) on the notebook and tiny models; steps/s count all runs together');
     const page = await browser.newPage();
     page.on('pageerror', (e) => log(`  page error: ${e.message}`));
@@ -278,37 +339,45 @@ async function main() {
     log(`auto-selected backend: ${auto.active} (${auto.reason})`);
     await page.close();
     if (opts['adapters-only']) log('LoRA and DoRA (rank 4 on q, v) against full runs, the 6.3.1 run set:');
-    for (const b of opts.backends!.split(',')) (report.backends as unknown[]).push(await benchBackendInPage(browser, server.url, b.trim()));
+    if (SECTIONS.has('backends') || opts['adapters-only']) for (const b of opts.backends!.split(',')) (report.backends as unknown[]).push(await benchBackendInPage(browser, server.url, b.trim()));
     if (opts['adapters-only']) return;
-    log('replaying the notebook exactly (notebook model, automatic backend, in the worker):');
-    report.exactReplay = await exactReplay(browser, server.url);
-    log('the app\'s main thread while training (automatic backend, 1400x1000 window):');
-    const tiny8 = defaultLinkState();
-    tiny8.presetId = null;
-    tiny8.experiment = { ...tiny8.experiment, model: 'tiny', steps: 1000, runs: [...tiny8.experiment.runs, ...tiny8.experiment.runs.slice(0, 3)] };
-    tiny8.view.hidden = tiny8.experiment.runs.map(() => false);
-    const scenarios = [['notebook 6.3.1, 5 runs x 100 steps', ''], ['tiny, 8 runs x 1000 steps', `#${encodeLink(tiny8)}`]] as const;
-    report.mainThread = [];
-    for (const [name, hash] of scenarios) {
-      const mt = await mainThread(browser, server.url, hash);
-      (report.mainThread as unknown[]).push({ scenario: name, ...mt });
-      log(`  ${name}: ${mt.backend}, ${mt.stepsPerSecond} steps/s in the app, ${mt.longTasks} tasks over 50 ms${mt.longTasks ? ` (${mt.tasksOver50.join(', ')} ms)` : ''}`);
+    if (SECTIONS.has('exact')) {
+      log('replaying the notebook exactly (notebook model, automatic backend, in the worker):');
+      report.exactReplay = await exactReplay(browser, server.url);
+    }
+    if (SECTIONS.has('main')) {
+      log('the app\'s main thread while training, with the results table, the squeeze view and both exports used (plain static host, 1400x1000 window):');
+      const tiny8 = defaultLinkState();
+      tiny8.presetId = null;
+      tiny8.experiment = { ...tiny8.experiment, model: 'tiny', steps: 1000, runs: [...tiny8.experiment.runs, ...tiny8.experiment.runs.slice(0, 3)] };
+      tiny8.view.hidden = tiny8.experiment.runs.map(() => false);
+      const scenarios = [['notebook 6.3.1, 5 runs x 100 steps', ''], ['tiny, 8 runs x 1000 steps', `#${encodeLink(tiny8)}`]] as const;
+      report.mainThread = [];
+      for (const [name, hash] of scenarios) {
+        const mt = await mainThread(browser, plain.url, hash);
+        (report.mainThread as unknown[]).push({ scenario: name, ...mt });
+        log(`  ${name}: ${mt.backend}, ${mt.stepsPerSecond} steps/s in the app, ${mt.longTasks} tasks over 50 ms${mt.longTasks ? ` (${mt.tasksOver50.join(', ')} ms)` : ''}`);
+      }
     }
     const py = torchPython();
-    if (py) {
-      log('PyTorch (eager, CPU), same workloads from the same initial weights:');
-      report.torch = torchBench(py);
-      const autoRow = (report.backends as Record<string, unknown>[]).find((b) => b.backend === auto.active);
-      for (const model of ['notebook', 'tiny'] as const) {
-        const ours = (autoRow?.[model] as { stepsPerSecond: number } | undefined)?.stepsPerSecond;
-        const theirs = ((report.torch as Record<string, { stepsPerSecond: number }>)[model])?.stepsPerSecond;
-        if (ours && theirs) log(`  ratio ${model}: lab (${auto.active}) / PyTorch = ${round(ours / theirs, 2)}`);
-      }
-    } else log('PyTorch is not importable here (python3 -c "import torch"): no comparison');
+    if (SECTIONS.has('torch')) {
+      if (py) {
+        log('PyTorch (eager, CPU), same workloads from the same initial weights:');
+        report.torch = torchBench(py);
+        const autoRow = (report.backends as Record<string, unknown>[]).find((b) => b.backend === auto.active);
+        for (const model of ['notebook', 'tiny'] as const) {
+          const ours = (autoRow?.[model] as { stepsPerSecond: number } | undefined)?.stepsPerSecond;
+          const theirs = ((report.torch as Record<string, { stepsPerSecond: number }>)[model])?.stepsPerSecond;
+          if (ours && theirs) log(`  ratio ${model}: lab (${auto.active}) / PyTorch = ${round(ours / theirs, 2)}`);
+        }
+      } else log('PyTorch is not importable here (python3 -c "import torch"): no comparison');
+    }
+    if (SECTIONS.has('cores')) report.cores = await everyCore(browser, { plain: plain.url, isolated: isolated.url }, py, { workload, repeats: REPEATS, budgetMs: BUDGET_MS, memorySteps: MEMORY_STEPS, memoryBudgetMs: MEMORY_BUDGET_MS, quick: QUICK }, log);
     summarize(report, auto.active);
   } finally {
     await browser.close();
-    await server.close();
+    await plain.close();
+    await isolated.close();
     writeFileSync(opts.json!, JSON.stringify(report, null, 2));
     log(`wrote ${opts.json}`);
   }

@@ -9,10 +9,12 @@ import { Root } from './Root';
 import { saveFile } from './ui/download';
 import { installKeyboard } from './ui/keyboard';
 import { startWorkerEngine } from './worker/client';
-import { registerOfflineCache } from './offline';
+import { startOffline } from './offline';
 import './ui/styles.css';
 
 bootFromUrl(window.location.href);
+// The service worker: offline use, and cross-origin isolation (WASM threads), which may take one reload.
+const reloading = startOffline();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <Root />
@@ -25,5 +27,7 @@ onExportedWeights((which, bytes) => {
   const name = which === 'initial-policy' ? 'policy-init' : which === 'reference' ? 'reference' : which.adapters ? `adapter_model-run${which.run + 1}` : `policy-run${which.run + 1}`;
   saveFile(`${name}.safetensors`, new Blob([bytes]));
 });
-connectEngine(startWorkerEngine(onWorkerEvent));
-registerOfflineCache();
+// The worker starts once the page knows it stays: a first visit reloads when the service worker takes control.
+void reloading.then((reload) => {
+  if (!reload) connectEngine(startWorkerEngine(onWorkerEvent));
+});

@@ -11,7 +11,20 @@ type Listener = (msg: FromWorker) => void;
 
 class Harness {
   private listeners = new Set<Listener>();
-  private engine: EnginePort = startWorkerEngine((msg) => this.listeners.forEach((l) => l(msg)));
+  private lastBackend: BackendInfo | null = null;
+  /** Every metric of every step of every run since the last load or reset (from the worker's ticks). */
+  private series: Record<string, number[]>[] = [];
+  private engine: EnginePort = startWorkerEngine((msg) => {
+    if (msg.type === 'backend') this.lastBackend = msg.info;
+    if (msg.type === 'loaded') this.series = [];
+    if (msg.type === 'tick' && msg.generation === this.generation) {
+      msg.delta.runs.forEach((run, r) => {
+        const into = (this.series[r] ??= {});
+        for (const [name, values] of Object.entries(run.metrics)) (into[name] ??= []).push(...values);
+      });
+    }
+    this.listeners.forEach((l) => l(msg));
+  });
   private generation = 0;
 
   private next<T>(what: string, pick: (msg: FromWorker) => T | undefined, timeoutMs = 600_000): Promise<T> {
@@ -39,10 +52,25 @@ class Harness {
     });
   }
 
-  async setBackend(choice: BackendChoice): Promise<BackendInfo> {
+  /**
+   * threads: WASM on exactly this many (otherwise as many as measure fastest once an experiment loads).
+   * With an experiment loaded, the worker rebuilds it on the new backend: this waits for that too.
+   */
+  async setBackend(choice: BackendChoice, threads?: number): Promise<BackendInfo> {
     const info = this.next('setBackend', (m) => (m.type === 'backend' ? m.info : undefined));
-    this.engine.send({ type: 'setBackend', choice });
-    return info;
+    const rebuilt = this.generation > 0 ? this.next('rebuild after setBackend', (m) => (m.type === 'loaded' ? m : undefined)) : null;
+    this.engine.send({ type: 'setBackend', choice, ...(threads === undefined ? {} : { threads }) });
+    const first = await info;
+    if (!rebuilt) return first;
+    const msg = await rebuilt;
+    this.generation = msg.generation;
+    await this.next('idle after setBackend', (m) => (m.type === 'state' && m.state === 'idle' && m.generation === this.generation ? true : undefined));
+    return this.lastBackend ?? first;
+  }
+
+  /** The latest backend info the worker sent (after a load, it may have measured WASM's threads). */
+  backend(): BackendInfo | null {
+    return this.lastBackend;
   }
 
   /** Loads an experiment; resolves with the time the worker took to make its initial weights. */
@@ -53,6 +81,11 @@ class Harness {
     this.generation = msg.generation;
     await this.next('idle after load', (m) => (m.type === 'state' && m.state === 'idle' && m.generation === this.generation ? true : undefined));
     return msg.initMs;
+  }
+
+  /** The metrics trained so far, per run (what the lab's charts plot). */
+  metrics(): Record<string, number[]>[] {
+    return this.series;
   }
 
   async stats(): Promise<MemoryStats> {

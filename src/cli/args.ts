@@ -6,7 +6,7 @@ import { describeRange, LIMITS } from '../train/limits';
 import { PRESETS } from '../train/presets';
 import { ADAPTER_TARGETS } from '../model/adapters';
 import { POLICY_IDS, RunSchema } from '../train/run';
-import { NODE_BACKENDS, type NodeBackend } from './node-backend';
+import { availableCores, NODE_BACKENDS, type NodeBackend } from './node-backend';
 
 const presets = PRESETS.map((p) => `${p.id} (${p.section})`).join(', ');
 const runKeys = Object.keys(RunSchema.shape).join(', ');
@@ -28,6 +28,8 @@ export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url
   --notebook-exact           replay the MA-RLHF notebook exactly: PyTorch's initial weights for the seed,
                              its answer-only attention and x_rejected quirk, same-position scoring, token level
   --backend ${NODE_BACKENDS.join('|').padEnd(17)}tfjs backend (default: wasm)
+  --threads <N>              cores to use, 1..${availableCores()} (default: all): the runs split over N worker threads,
+                             leftover cores (or all, for one run) as WASM's XNNPACK threads
   --policy-weights <file>    initial policy weights (.safetensors, HF Llama names)
   --ref-weights <file>       reference weights (.safetensors)
   --export-init <dir>        write the initial policy.safetensors and reference.safetensors there
@@ -42,6 +44,8 @@ export interface CliArgs {
   steps?: number;
   seed?: number;
   backend: NodeBackend;
+  /** WASM threads (1 for the CPU backend). */
+  threads: number;
   policyWeights?: string;
   refWeights?: string;
   exportInit?: string;
@@ -61,7 +65,8 @@ function parseRunEdit(text: string): { run: number; key: string; value: string }
   return { run: run - 1, key: m[2]!, value: m[3]! };
 }
 
-export function parseCliArgs(argv: string[]): CliArgs {
+/** `cores`: what --threads may ask for at most (this machine's, unless a test says otherwise). */
+export function parseCliArgs(argv: string[], cores = availableCores()): CliArgs {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -74,6 +79,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       steps: { type: 'string' },
       seed: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
+      threads: { type: 'string' },
       'policy-weights': { type: 'string' },
       'ref-weights': { type: 'string' },
       'export-init': { type: 'string' },
@@ -99,6 +105,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (!NODE_BACKENDS.includes(values.backend as NodeBackend)) {
     throw new Error(`--backend must be one of ${NODE_BACKENDS.join(', ')} (in Node), got "${values.backend}"`);
   }
+  let threads = values.backend === 'wasm' ? cores : 1;
+  if (values.threads !== undefined) {
+    const n = /^\d+$/.test(values.threads) ? Number(values.threads) : NaN;
+    if (!(n >= 1 && n <= cores)) throw new Error(`--threads must be a whole number in 1..${cores} (the cores this machine has), got "${values.threads.slice(0, 40)}"`);
+    if (values.backend !== 'wasm' && n > 1) throw new Error(`--threads applies to the wasm backend; the ${values.backend} backend runs on one thread`);
+    threads = n;
+  }
   return {
     preset: values.preset,
     config: values.config,
@@ -107,6 +120,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     steps: int('steps', values.steps),
     seed: int('seed', values.seed),
     backend: values.backend as NodeBackend,
+    threads,
     policyWeights: values['policy-weights'],
     refWeights: values['ref-weights'],
     exportInit: values['export-init'],

@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { importSafetensors, exportSafetensors, MAX_WEIGHTS_BYTES } from '../model/weights';
 import { parseExperiment, comparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
 import { decodeLink } from '../state/link';
@@ -13,7 +12,9 @@ import { findPreset, PRESETS } from '../train/presets';
 import { applyRunPatch, RunSchema } from '../train/run';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
+import type { RunLog } from '../train/metrics';
 import { useNodeBackend } from './node-backend';
+import { planShards, trainSharded } from './shards';
 import { checkOutputDir, checkOutputFile, MAX_CONFIG_BYTES, readCapped } from './io';
 import { err, one, out, progress } from './print';
 import { finalTable, resultsJson } from './report';
@@ -110,28 +111,35 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(path.join(args.exportInit, 'policy.safetensors'), exportSafetensors(weights.policy, 'policy'));
     writeFileSync(path.join(args.exportInit, 'reference.safetensors'), exportSafetensors(weights.reference, 'reference'));
   }
-  await useNodeBackend(args.backend);
-  const cmp = createComparison(e, weights);
   const t0 = performance.now();
   let lastReport = 0;
-  await trainFor(cmp, e.steps, {
-    readEvery: 10,
-    onRead: (done) => {
-      if (process.stderr.isTTY && performance.now() - lastReport > 1000) {
-        lastReport = performance.now();
-        progress(`step ${done}/${e.steps}`);
-      }
-    },
-  });
+  const onRead = (done: number) => {
+    if (process.stderr.isTTY && performance.now() - lastReport > 1000) {
+      lastReport = performance.now();
+      progress(`step ${done}/${e.steps}`);
+    }
+  };
+  // Every core: the runs split over worker threads (shards.ts); one shard trains here.
+  const plan = args.backend === 'wasm' ? planShards(e.runs.length, args.threads) : { runs: [e.runs.map((_, i) => i)], threads: [1] };
+  let trained: { logs: RunLog[]; step: number; threads: number[] };
+  if (plan.runs.length > 1) trained = await trainSharded(e, weights, args.backend, plan, onRead);
+  else {
+    const { threads } = await useNodeBackend(args.backend, plan.threads[0]);
+    const cmp = createComparison(e, weights);
+    await trainFor(cmp, e.steps, { readEvery: 10, onRead });
+    trained = { logs: cmp.logs, step: cmp.step, threads: [threads] };
+    cmp.dispose();
+  }
   const seconds = (performance.now() - t0) / 1000;
   if (process.stderr.isTTY) progress('');
-  out(`${e.runs.length} runs x ${cmp.step} steps, ${e.model} model, ${tf.getBackend()} backend, ${seconds.toFixed(1)} s (${(cmp.step / seconds).toFixed(1)} steps/s)`);
-  out(finalTable(e, cmp.logs));
+  const total = trained.threads.reduce((a, b) => a + b, 0);
+  const how = args.backend !== 'wasm' ? '' : ` (${total} thread${total > 1 ? 's' : ''}${trained.threads.length > 1 ? `: the runs split over ${trained.threads.length} of them` : ''})`;
+  out(`${e.runs.length} runs x ${trained.step} steps, ${e.model} model, ${args.backend} backend${how}, ${seconds.toFixed(1)} s (${(trained.step / seconds).toFixed(1)} steps/s)`);
+  out(finalTable(e, trained.logs));
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify(resultsJson(e, cmp.logs, tf.getBackend())));
+    writeFileSync(args.json, JSON.stringify(resultsJson(e, trained.logs, args.backend)));
     out(`wrote ${one(args.json)}`);
   }
-  cmp.dispose();
   return 0;
 }
 

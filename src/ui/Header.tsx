@@ -7,6 +7,9 @@ import { useLab } from './useLab';
 
 const NAMES: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
+/** ", 2 threads" for WASM (what runs, in the backend line). */
+const threadsNote = (n: number | undefined) => (n === undefined ? '' : `, ${n} thread${n === 1 ? '' : 's'}`);
+
 export function Header({ children }: { children?: React.ReactNode }) {
   const backend = useLab((s) => s.training.backend);
   const choice = useLab((s) => s.training.backendChoice);
@@ -17,7 +20,7 @@ export function Header({ children }: { children?: React.ReactNode }) {
         DPO/IPO Lab <span className="subtitle">why DPO overfits a sure preference, and how IPO stops</span>
       </h1>
       <div className="header-tools">
-        <div className="backend" data-testid="backend" data-backend={backend?.active ?? ''} title={backend?.reason ?? 'starting…'}>
+        <div className="backend" data-testid="backend" data-backend={backend?.active ?? ''} data-threads={backend?.threads?.count ?? ''} title={backend?.reason ?? 'starting…'}>
           <label>
             <span className="visually-hidden">Backend</span>
             <select aria-label="Backend" value={choice} onChange={(e) => chooseBackend(e.target.value as BackendChoice)}>
@@ -26,7 +29,8 @@ export function Header({ children }: { children?: React.ReactNode }) {
                 const off = b !== 'auto' && probe !== undefined && !probe.available;
                 return (
                   <option key={b} value={b} disabled={off}>
-                    {b === 'auto' && backend ? `Auto (${NAMES[backend.active]})` : NAMES[b]}
+                    {b === 'auto' && backend ? `Auto (${NAMES[backend.active]}${threadsNote(backend.threads?.count)})` : NAMES[b]}
+                    {b !== 'auto' && b === backend?.active ? threadsNote(backend.threads?.count) : ''}
                     {probe?.software ? ' (software)' : ''}
                     {off ? ' (unavailable)' : ''}
                   </option>

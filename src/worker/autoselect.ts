@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Experiment } from '../train/experiment';
-import { createComparison, seededWeights } from '../train/session';
+import { createComparison, seededWeights, type InitialWeights } from '../train/session';
 import { BACKEND_LABELS, type BackendName, type BackendProbe } from './protocol';
 
 /** Hardware GPU backends worth measuring against WASM. */
@@ -30,19 +30,31 @@ const WARMUP = 2;
 const TIMED = 4;
 const MAX_MS = 6000;
 
+export interface MeasureOptions {
+  /** Untimed steps first (shader compilation, WASM warm-up). */
+  warmup?: number;
+  /** Timed steps, at most. */
+  timed?: number;
+  /** No new timed step starts after this long (ms): a slow candidate costs little. */
+  maxMs?: number;
+  /** The experiment's initial weights, when the caller has them already (they are plain arrays: any backend). */
+  weights?: InitialWeights;
+}
+
 /**
  * Steps per second of `experiment` on the active backend (a short run from its
- * initial weights): TIMED steps after WARMUP, or as many as fit in MAX_MS.
+ * initial weights): `timed` steps after `warmup`, or as many as fit in `maxMs`.
  * `now` is the clock (tests pass their own).
  */
-export async function measureSpeed(experiment: Experiment, now: () => number = () => performance.now()): Promise<number> {
-  const cmp = createComparison({ ...experiment, steps: WARMUP + TIMED }, seededWeights(experiment));
+export async function measureSpeed(experiment: Experiment, now: () => number = () => performance.now(), opts: MeasureOptions = {}): Promise<number> {
+  const { warmup = WARMUP, timed = TIMED, maxMs = MAX_MS } = opts;
+  const cmp = createComparison({ ...experiment, steps: warmup + timed }, opts.weights ?? seededWeights(experiment));
   try {
-    for (let i = 0; i < WARMUP; i++) cmp.trainStep();
+    for (let i = 0; i < warmup; i++) cmp.trainStep();
     await cmp.flush(); // the first steps compile shaders / warm up WASM
     const t0 = now();
     let steps = 0;
-    while (steps < TIMED && now() - t0 < MAX_MS) {
+    while (steps < timed && now() - t0 < maxMs) {
       cmp.trainStep();
       await cmp.flush(); // waits for the GPU
       steps++;

@@ -2,7 +2,7 @@
  * Finding and starting a tfjs backend inside the worker: WebGPU first, then
  * WebGL, WASM, CPU (SPEC 5). A software GPU (SwiftShader, llvmpipe) is
  * available but far slower than WASM for this model, so 'auto' skips it and
- * says so.
+ * says so. WASM starts on the threads the runner asks for (wasmThreads.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -11,15 +11,14 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmKernels } from '../model/wasmKernels';
+import { startWasm, wasmThreads } from './wasmThreads';
 import { BACKEND_LABELS, type BackendChoice, type BackendInfo, type BackendName, type BackendProbe } from './protocol';
 
 // Production mode: no per-op debug checks in the training loop.
 tf.enableProdMode();
-// WASM threads bring nothing for this model on few cores (measured), and the threaded
-// build breaks under a bundler (tfjs#4107): always the single-threaded SIMD build.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
-// Every binary ships in the build (no CDN): Vite emits them as assets.
+// Every binary ships in the build (no CDN): Vite emits them as assets; the threaded one
+// runs when the page is cross-origin isolated (wasmThreads.ts).
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -85,13 +84,29 @@ function releaseBackend(name: string): void {
   tf.registerBackend(name, factory, name === 'webgpu' ? 3 : 2);
 }
 
+/** The threads WASM starts on: set by the runner (what the page allows, what measured fastest). */
+export const wasmPlan: { threads: number; failure: string | null } = { threads: 1, failure: null };
+
+/** Starts WASM on the planned threads; if a threaded start fails, single-threaded, remembering why. */
+async function startWasmBackend(): Promise<void> {
+  // Our Slice/Unpack/SplitV replace the stock WASM kernels before WASM runs anything (model/wasmKernels.ts).
+  registerWasmKernels();
+  try {
+    await startWasm(wasmPlan.threads);
+  } catch (e) {
+    if (wasmPlan.threads === 1) throw e;
+    wasmPlan.failure = `threads did not start (${(e as Error).message})`;
+    wasmPlan.threads = 1;
+    await startWasm(1);
+  }
+}
+
 /** Starts a backend; null when it runs, or why it did not. */
 export async function startBackend(name: BackendName): Promise<string | null> {
   try {
     const previous = tf.getBackend();
-    // Our Slice/Unpack/SplitV replace the stock WASM kernels before WASM runs anything (model/wasmKernels.ts).
-    if (name === 'wasm') registerWasmKernels();
-    if (!(await tf.setBackend(name))) return `${label(name)} did not start`;
+    if (name === 'wasm') await startWasmBackend();
+    else if (!(await tf.setBackend(name))) return `${label(name)} did not start`;
     await tf.ready();
     if (previous && previous !== name) releaseBackend(previous);
     return null;
@@ -102,6 +117,13 @@ export async function startBackend(name: BackendName): Promise<string | null> {
 
 export function label(name: BackendName): string {
   return BACKEND_LABELS[name];
+}
+
+/** "WASM, 2 threads" once WASM runs; the plain label otherwise. */
+export function activeLabel(name: BackendName): string {
+  if (name !== 'wasm') return label(name);
+  const n = wasmThreads();
+  return `${label(name)}, ${n} thread${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -128,9 +150,9 @@ export async function activateBackend(choice: BackendChoice, probes: BackendProb
     }
     const active = tf.getBackend() as BackendName;
     let reason: string;
-    if (choice !== 'auto' && active === choice) reason = `${label(active)}, as chosen${probe.software ? ` (${probe.detail}: slow)` : ''}`;
-    else if (skipped.length === 0) reason = `${label(active)}: ${probe.detail}`;
-    else reason = `${skipped.join('; ')}: using ${label(active)}`;
+    if (choice !== 'auto' && active === choice) reason = `${activeLabel(active)}, as chosen${probe.software ? ` (${probe.detail}: slow)` : ''}`;
+    else if (skipped.length === 0) reason = `${activeLabel(active)}: ${probe.detail}`;
+    else reason = `${skipped.join('; ')}: using ${activeLabel(active)}`;
     return { choice, active, reason, probes };
   }
   throw new Error(`no tfjs backend could start (${skipped.join('; ')})`);

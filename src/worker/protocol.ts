@@ -24,6 +24,28 @@ export interface BackendProbe {
   detail: string;
 }
 
+/** The threads the WASM backend runs on, and why that many. */
+export interface WasmThreadsInfo {
+  /** XNNPACK's threads (1: tfjs's single-threaded SIMD build). */
+  count: number;
+  /** The most this page may use (1 when not cross-origin isolated). */
+  max: number;
+  /** Why only one, when threads are not available here (an embed in a page that is not isolated, ...). */
+  why: string | null;
+  /** Measured steps per second of the experiment by thread count, when the count was chosen by measuring. */
+  measured?: Record<number, number>;
+  /** The model size those figures are for. */
+  model?: string;
+  /** The figures come from an earlier visit (the page keeps them), not from this worker. */
+  earlier?: boolean;
+}
+
+/** What a thread measurement found, kept by the page between visits (per model size). */
+export interface ThreadPick {
+  pick: number;
+  measured: Record<number, number>;
+}
+
 export interface BackendInfo {
   choice: BackendChoice;
   /** tf.getBackend() after activation: the backend that really runs. */
@@ -33,6 +55,8 @@ export interface BackendInfo {
   probes: BackendProbe[];
   /** Measured steps per second of candidates, when the choice was made by measuring. */
   measured?: Partial<Record<BackendName, number>>;
+  /** When WASM runs: its threads. */
+  threads?: WasmThreadsInfo;
 }
 
 export type WeightsRole = 'policy' | 'reference';
@@ -40,7 +64,13 @@ export type WeightsRole = 'policy' | 'reference';
 export type WeightsWhich = 'initial-policy' | 'reference' | { run: number; adapters?: boolean };
 
 export type ToWorker =
-  | { type: 'setBackend'; choice: BackendChoice }
+  /**
+   * Sent first by the page: an iframe (an embed) is cross-origin isolated only if its host page is; the
+   * thread counts measured fastest on earlier visits, per model size (so a visit need not measure again).
+   */
+  | { type: 'context'; framed: boolean; threadPicks?: Record<string, ThreadPick> }
+  /** threads: WASM on exactly this many (the benchmark); otherwise as many as measure fastest. */
+  | { type: 'setBackend'; choice: BackendChoice; threads?: number }
   /** (Re)builds the comparison at step 0; weights are safetensors files replacing the seeded init. */
   | { type: 'load'; experiment: Experiment; policy?: ArrayBuffer | null; reference?: ArrayBuffer | null }
   | { type: 'run' }

@@ -11,10 +11,11 @@ import type { Experiment } from '../train/experiment';
 import { adapterShapeOf, applyRunPatch } from '../train/run';
 import { createComparison, seededWeights } from '../train/session';
 import type { Comparison } from '../train/trainer';
-import { activateBackend, probeBackends, startBackend } from './backends';
+import { activateBackend, activeLabel, label, probeBackends, startBackend } from './backends';
 import { gpuCandidates, pickByMeasuring } from './autoselect';
+import { ThreadChoice } from './threadChoice';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice, BackendName, BackendProbe, Distribution, FromWorker, MemoryStats, RunPatch, Speed, ToWorker, TrainingState, WeightsRole, WeightsWhich } from './protocol';
+import type { BackendChoice, BackendInfo, BackendName, BackendProbe, Distribution, FromWorker, MemoryStats, RunPatch, Speed, ToWorker, TrainingState, WeightsRole, WeightsWhich } from './protocol';
 
 /**
  * Read metrics back (and tell the page) at most this often while training, or
@@ -50,6 +51,10 @@ export class Runner {
   private choice: BackendChoice = 'auto';
   /** What 'auto' measured fastest, per model size. */
   private measuredPick = new Map<string, BackendName>();
+  /** WASM's threads: what the page allows, what measured fastest. */
+  private threads = new ThreadChoice();
+  /** The last backend info as chosen, and how its reason named the active backend then. */
+  private activated: { info: BackendInfo; label: string } | null = null;
   private experiment: Experiment | null = null;
   private custom: Partial<Record<WeightsRole, ParamSet>> = {};
   private cmp: Comparison | null = null;
@@ -67,7 +72,8 @@ export class Runner {
   async handle(msg: ToWorker): Promise<void> {
     try {
       switch (msg.type) {
-        case 'setBackend': return await this.setBackend(msg.choice);
+        case 'context': return this.threads.setContext(msg.framed, msg.threadPicks);
+        case 'setBackend': return await this.setBackend(msg.choice, msg.threads);
         case 'load': return await this.load(msg.experiment, msg.policy, msg.reference);
         case 'run': return this.run();
         case 'pause': return await this.halt('paused');
@@ -86,16 +92,35 @@ export class Runner {
     }
   }
 
-  private async setBackend(choice: BackendChoice): Promise<void> {
+  private async setBackend(choice: BackendChoice, threads?: number): Promise<void> {
     await this.halt('idle');
     this.probes ??= await probeBackends();
     // Tensors live on one backend: drop the comparison before switching, rebuild after.
     this.cmp?.dispose();
     this.cmp = null;
     this.choice = choice;
+    this.threads.plan(threads);
     const info = await activateBackend(choice, this.probes);
-    this.post({ type: 'backend', info });
-    if (this.experiment) await this.rebuild();
+    this.postBackend(info, activeLabel(info.active));
+    if (this.experiment) {
+      await this.measureThreads(this.experiment);
+      await this.rebuild();
+    }
+  }
+
+  /** Tells the page which backend runs, on how many threads, and why. */
+  private postBackend(info: BackendInfo, labelThen: string): void {
+    this.activated = { info, label: labelThen };
+    this.post({ type: 'backend', info: this.threads.describe(info, labelThen) });
+  }
+
+  /** On WASM with threads allowed: the fastest thread count on this experiment (once per model size). */
+  private async measureThreads(experiment: Experiment): Promise<void> {
+    if (!this.activated) return;
+    // A WASM restart drops its tensors: no comparison may live on it.
+    this.cmp?.dispose();
+    this.cmp = null;
+    if (await this.threads.measure(experiment, tf.getBackend())) this.postBackend(this.activated.info, this.activated.label);
   }
 
   /**
@@ -121,6 +146,7 @@ export class Runner {
     if (!this.probes) await this.setBackend('auto');
     await this.halt('idle');
     await this.measureIfAuto(experiment);
+    await this.measureThreads(experiment);
     await this.rebuild();
   }
 
@@ -137,7 +163,8 @@ export class Runner {
     this.cmp = null;
     const { pick, reason, measured } = await pickByMeasuring(candidates, experiment, startBackend);
     this.measuredPick.set(experiment.model, pick);
-    this.post({ type: 'backend', info: { choice: 'auto', active: tf.getBackend() as BackendName, reason, probes: this.probes!, measured } });
+    const active = tf.getBackend() as BackendName;
+    this.postBackend({ choice: 'auto', active, reason, probes: this.probes!, measured }, label(active));
   }
 
   private async rebuild(): Promise<void> {

@@ -1,0 +1,87 @@
+/**
+ * The command line on every core, by runs. The runs of a comparison are
+ * independent (each starts from the same initial weights; they share only the
+ * frozen reference, which each shard scores once), so N cores train them as
+ * N shards of the runs, each in its own worker thread. This scales where
+ * XNNPACK's threads cannot: a step of this small model is mostly per-op
+ * overhead and element-wise work that tfjs-wasm runs on one thread, and only
+ * its matrix products split across threads (npm run bench measures both).
+ * Cores left over when there are fewer runs than cores go to the shards'
+ * XNNPACK threads; a single run gets them all.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Experiment } from '../train/experiment';
+import type { RunLog } from '../train/metrics';
+import type { InitialWeights } from '../train/session';
+import type { NodeBackend } from './node-backend';
+
+export interface ShardPlan {
+  /** Run indices of each shard, in order. */
+  runs: number[][];
+  /** XNNPACK threads of each shard. */
+  threads: number[];
+}
+
+/** `threads` cores for `runs` runs: as many shards as both allow, sizes within one, leftover cores as threads. */
+export function planShards(runs: number, threads: number): ShardPlan {
+  const n = Math.max(1, Math.min(runs, threads));
+  const plan: ShardPlan = { runs: [], threads: [] };
+  let next = 0;
+  for (let s = 0; s < n; s++) {
+    const size = Math.floor(runs / n) + (s < runs % n ? 1 : 0);
+    plan.runs.push(Array.from({ length: size }, (_, i) => next + i));
+    next += size;
+    plan.threads.push(Math.floor(threads / n) + (s < threads % n ? 1 : 0));
+  }
+  return plan;
+}
+
+/** What a shard worker is given (structured-cloned: plain data and typed arrays). */
+export interface ShardJob {
+  experiment: Experiment;
+  weights: InitialWeights;
+  backend: NodeBackend;
+  threads: number;
+  readEvery: number;
+}
+
+export type ShardMessage =
+  | { type: 'progress'; step: number }
+  | { type: 'done'; logs: RunLog[]; step: number; threads: number }
+  | { type: 'error'; message: string };
+
+/** Starts the shard script in a worker thread; under tsx (TypeScript sources) the worker registers tsx first. */
+function startShard(job: ShardJob): Worker {
+  const script = new URL(import.meta.url.endsWith('.ts') ? './shard.ts' : './shard.js', import.meta.url).href;
+  if (!script.endsWith('.ts')) return new Worker(new URL(script), { workerData: job });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
+/**
+ * Trains `e` on the shards of `plan`, all from `weights`; resolves with every
+ * run's log in the experiment's order, the steps done, and each shard's threads.
+ */
+export async function trainSharded(
+  e: Experiment, weights: InitialWeights, backend: NodeBackend, plan: ShardPlan, onProgress?: (step: number) => void,
+): Promise<{ logs: RunLog[]; step: number; threads: number[] }> {
+  const progress = plan.runs.map(() => 0);
+  const results = await Promise.all(plan.runs.map((runs, s) => new Promise<{ logs: RunLog[]; step: number; threads: number }>((resolve, reject) => {
+    const worker = startShard({ experiment: { ...e, runs: runs.map((r) => e.runs[r]!) }, weights, backend, threads: plan.threads[s]!, readEvery: 10 });
+    worker.on('message', (msg: ShardMessage) => {
+      if (msg.type === 'progress') {
+        progress[s] = msg.step;
+        onProgress?.(Math.min(...progress));
+      } else if (msg.type === 'done') {
+        resolve(msg);
+        void worker.terminate();
+      } else reject(new Error(msg.message));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => code !== 0 && reject(new Error(`a training thread stopped (exit code ${code})`)));
+  })));
+  const logs: RunLog[] = new Array(e.runs.length);
+  plan.runs.forEach((runs, s) => runs.forEach((r, i) => (logs[r] = results[s]!.logs[i]!)));
+  return { logs, step: Math.max(...results.map((r) => r.step)), threads: results.map((r) => r.threads) };
+}
