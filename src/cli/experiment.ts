@@ -14,7 +14,7 @@ import { createComparison, seededWeights, trainFor, type InitialWeights } from '
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import type { RunLog } from '../train/metrics';
 import { useNodeBackend } from './node-backend';
-import { planShards, trainSharded } from './shards';
+import { planShards, trainSharded, type TrainHere } from './shards';
 import { checkOutputDir, checkOutputFile, MAX_CONFIG_BYTES, readCapped } from './io';
 import { err, one, out, progress } from './print';
 import { finalTable, resultsJson } from './report';
@@ -119,16 +119,21 @@ async function main(argv: string[]): Promise<number> {
       progress(`step ${done}/${e.steps}`);
     }
   };
-  // Every core: the runs split over worker threads (shards.ts); one shard trains here.
+  const trainHere: TrainHere = async (sub, n, onStep) => {
+    const { threads } = await useNodeBackend(args.backend, n);
+    const cmp = createComparison(sub, weights);
+    await trainFor(cmp, sub.steps, { readEvery: 10, onRead: onStep });
+    const done = { logs: cmp.logs, step: cmp.step, threads };
+    cmp.dispose();
+    return done;
+  };
+  // Every core: the runs split into shards (shards.ts); one trains here, the others in worker threads.
   const plan = args.backend === 'wasm' ? planShards(e.runs.length, args.threads) : { runs: [e.runs.map((_, i) => i)], threads: [1] };
   let trained: { logs: RunLog[]; step: number; threads: number[] };
-  if (plan.runs.length > 1) trained = await trainSharded(e, weights, args.backend, plan, onRead);
+  if (plan.runs.length > 1) trained = await trainSharded(e, weights, args.backend, plan, trainHere, onRead);
   else {
-    const { threads } = await useNodeBackend(args.backend, plan.threads[0]);
-    const cmp = createComparison(e, weights);
-    await trainFor(cmp, e.steps, { readEvery: 10, onRead });
-    trained = { logs: cmp.logs, step: cmp.step, threads: [threads] };
-    cmp.dispose();
+    const here = await trainHere(e, plan.threads[0]!, onRead);
+    trained = { ...here, threads: [here.threads] };
   }
   const seconds = (performance.now() - t0) / 1000;
   if (process.stderr.isTTY) progress('');

@@ -59,28 +59,40 @@ function startShard(job: ShardJob): Worker {
   return new Worker(boot, { eval: true, workerData: job });
 }
 
+export interface ShardResult { logs: RunLog[]; step: number; threads: number }
+/** Trains one shard's experiment in this thread, on `threads` XNNPACK threads, reporting each read step. */
+export type TrainHere = (e: Experiment, threads: number, onStep: (step: number) => void) => Promise<ShardResult>;
+
 /**
- * Trains `e` on the shards of `plan`, all from `weights`; resolves with every
+ * Trains `e` on the shards of `plan`, all from `weights`: the first shard (a
+ * largest one) in this thread with `trainHere`, which has started already and
+ * so trains while the worker threads start (about a second each: a module
+ * graph and a WASM compile), the others in worker threads. Resolves with every
  * run's log in the experiment's order, the steps done, and each shard's threads.
  */
 export async function trainSharded(
-  e: Experiment, weights: InitialWeights, backend: NodeBackend, plan: ShardPlan, onProgress?: (step: number) => void,
+  e: Experiment, weights: InitialWeights, backend: NodeBackend, plan: ShardPlan, trainHere: TrainHere, onProgress?: (step: number) => void,
 ): Promise<{ logs: RunLog[]; step: number; threads: number[] }> {
   const progress = plan.runs.map(() => 0);
-  const results = await Promise.all(plan.runs.map((runs, s) => new Promise<{ logs: RunLog[]; step: number; threads: number }>((resolve, reject) => {
-    const worker = startShard({ experiment: { ...e, runs: runs.map((r) => e.runs[r]!) }, weights, backend, threads: plan.threads[s]!, readEvery: 10 });
+  const report = (s: number, step: number) => {
+    progress[s] = step;
+    onProgress?.(Math.min(...progress));
+  };
+  const shardOf = (runs: number[]): Experiment => ({ ...e, runs: runs.map((r) => e.runs[r]!) });
+  const inWorkers = plan.runs.slice(1).map((runs, i) => new Promise<ShardResult>((resolve, reject) => {
+    const s = i + 1;
+    const worker = startShard({ experiment: shardOf(runs), weights, backend, threads: plan.threads[s]!, readEvery: 10 });
     worker.on('message', (msg: ShardMessage) => {
-      if (msg.type === 'progress') {
-        progress[s] = msg.step;
-        onProgress?.(Math.min(...progress));
-      } else if (msg.type === 'done') {
+      if (msg.type === 'progress') report(s, msg.step);
+      else if (msg.type === 'done') {
         resolve(msg);
         void worker.terminate();
       } else reject(new Error(msg.message));
     });
     worker.on('error', reject);
     worker.on('exit', (code) => code !== 0 && reject(new Error(`a training thread stopped (exit code ${code})`)));
-  })));
+  }));
+  const results = await Promise.all([trainHere(shardOf(plan.runs[0]!), plan.threads[0]!, (step) => report(0, step)), ...inWorkers]);
   const logs: RunLog[] = new Array(e.runs.length);
   plan.runs.forEach((runs, s) => runs.forEach((r, i) => (logs[r] = results[s]!.logs[i]!)));
   return { logs, step: Math.max(...results.map((r) => r.step)), threads: results.map((r) => r.threads) };
