@@ -1,4 +1,4 @@
-/** Entry point: read the link, render the lab, start the training worker and, inside an iframe, the embed API. */
+/** Entry point: read the link, pick the language, render the lab, start the training worker and, inside an iframe, the embed API. */
 import './jitless'; // first: before any zod schema parses (see there)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -9,10 +9,14 @@ import { Root } from './Root';
 import { saveFile } from './ui/download';
 import { installKeyboard } from './ui/keyboard';
 import { startWorkerEngine } from './worker/client';
+import { browserLanguage, setLanguage } from './i18n';
+import { labStore } from './state/store';
 import { startOffline } from './offline';
 import './ui/styles.css';
 
 bootFromUrl(window.location.href);
+// The link's language wins over the browser's; set before the first render, so no text shows in the other.
+setLanguage(labStore.getState().view.lang ?? browserLanguage());
 // The service worker: offline use, and cross-origin isolation (WASM threads), which may take one reload.
 const reloading = startOffline();
 createRoot(document.getElementById('root')!).render(

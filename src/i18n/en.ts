@@ -9,7 +9,7 @@ import { enExplain } from './en-explain';
  * a formula and <b>, <code> mark bold and code (ui/rich.tsx).
  */
 export const en = {
-  common: { listSep: ', ', and: ' and ', noteSep: '; ', noteEnd: '.', none: '–' },
+  common: { listSep: ', ', and: ' and ', noteSep: '; ', noteEnd: '.', colon: ': ', none: '–' },
   app: {
     name: 'DPO/IPO Lab',
     subtitle: 'why DPO overfits a sure preference, and how IPO stops',
@@ -25,6 +25,8 @@ export const en = {
     autoActive: 'Auto ({{name}})',
     software: ' (software)',
     unavailable: ' (unavailable)',
+    oneThread: ', 1 thread',
+    threads: ', {{n}} threads',
     starting: 'starting…',
     startingWorker: 'starting the training worker…',
     toDark: 'Switch to dark mode',
@@ -34,13 +36,15 @@ export const en = {
   field: { notNumber: '“{{text}}” is not a number', whole: 'a whole number, please' },
   presets: {
     heading: 'Notebook experiments',
+    list: 'Presets (scroll sideways on a narrow screen)',
     lookFor: 'What to look for',
-    modified: 'modified from §{{section}}',
+    modified: ' (modified from §{{section}})',
     why: 'Why',
     whyOne: 'Why, and what the change does',
     whyMany: 'Why, and what the {{n}} changes do',
     changed: 'changed {{keys}}',
     added: 'added',
+    runNote: ' ({{what}}): ',
     removed: 'Removed: {{names}}.',
     noneLeft: 'None of the preset\'s runs is left as it was.',
     allUnchanged: 'Its runs are unchanged: the expectation above holds for all of them.',
@@ -106,7 +110,7 @@ export const en = {
     replayTitle: 'PyTorch\'s initial weights for this seed (reference = the notebook\'s 1st model, policy = its 4th), answer-only attention and the notebook\'s x_rejected quirk',
     model: 'model',
     modelAria: 'Model size',
-    modelOption: '{{name}} ({{count}} params)',
+    modelOption: '{{name}} ({{params}} params)',
     modelName: { notebook: 'notebook', tiny: 'tiny' },
     steps: 'steps',
     seed: 'seed',
@@ -147,6 +151,8 @@ export const en = {
     weightsAria: 'Weights to export',
     role: { policy: 'initial policy', reference: 'reference' },
     policyNow: 'policy now: {{name}}',
+    merged: ' (merged)',
+    adaptersOnly: 'adapters only (PEFT names): {{name}}',
     export: 'Export',
     imported: 'imported',
     seeded: 'seeded',

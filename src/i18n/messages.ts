@@ -31,6 +31,8 @@ const FIELD: Record<string, string> = {
 };
 const UNIT: Record<string, string> = { s: '秒', min: '分钟', h: '小时' };
 const ROLE: Record<string, string> = { policy: '初始策略', reference: '参考模型' };
+/** zod's names of JavaScript types. */
+const TYPE: Record<string, string> = { number: '数字', string: '字符串', boolean: '布尔值', array: '数组', object: '对象', undefined: '未定义', null: 'null', nan: 'NaN', bigint: '大整数' };
 const RESTARTED = '，所以训练从第 0 步重新开始。';
 
 /** Each piece of a list joined by `sep`, or null if one is unknown. */
@@ -40,6 +42,8 @@ const each = (text: string, sep: string, join: string, tr: Tr): string | null =>
 };
 const known = <T,>(table: Record<string, T>, key: string | undefined): T | null => (key !== undefined && Object.hasOwn(table, key) ? table[key]! : null);
 const orRaw = (tr: Tr, text: string) => tr(text) ?? text;
+/** A space between a Latin name (β, KTO λ_D) and the Chinese after it; none after Chinese. */
+const gap = (w: string) => (/[\u4e00-\u9fff]$/.test(w) ? '' : ' ');
 
 const RULES: Rule[] = [
   // Notices from the store (state/actions.ts, state/autoplay.ts, state/share.ts, embed/api.ts).
@@ -76,6 +80,11 @@ const RULES: Rule[] = [
     (m, tr) => `链接中的 KTO 标记不合适（${orRaw(tr, m[1]!)}）；改用每对数据自己的标记：偏好回答为期望，被拒绝回答为不期望`],
   [/^the link's experiment does not hold together \((.*)\); showing the default$/s, (m, tr) => `链接中的实验前后矛盾（${orRaw(tr, m[1]!)}）；显示默认实验`],
   [/^not a preset$/, () => '不是预设'],
+  // zod's own messages, for values a link or a message got wrong.
+  [/^Invalid option: expected one of (.+)$/s, (m) => `无效的选项：应为 ${m[1]} 之一`],
+  [/^Invalid input: expected (\w+), received (\w+)$/, (m) => { const [a, b] = [known(TYPE, m[1]), known(TYPE, m[2])]; return a && b && `无效的输入：应为${a}，实际是${b}`; }],
+  [/^Too (big|small): expected (\w+) to (?:have|be) (<=|>=|<|>)(\S+)(?: (items|characters))?$/,
+    (m) => { const what = known(TYPE, m[2]); return what && `${m[1] === 'big' ? '太大' : '太小'}：${what}${m[5] ? `的${m[5] === 'items' ? '项数' : '字符数'}` : ''}应 ${m[3]} ${m[4]}`; }],
   [/^not a language of this lab: en or zh$/, () => '不是本实验室的语言：en 或 zh'],
   [/^a pair is not three lists of token ids \(and KTO's labels, two of d and u\)$/, () => '数据对不是三个 token id 列表（以及 KTO 的标记：两个 d 或 u）'],
   [/^charts are (.+)$/, (m) => `图表只能是 ${m[1]}`],
@@ -84,8 +93,8 @@ const RULES: Rule[] = [
   [/^run (\d+): (.+)$/s, (m, tr) => { const r = tr(m[2]!); return r && `运行 ${m[1]}：${r}`; }],
   [/^runs\.(\d+)\.[a-zA-Z]+: (.+)$/s, (m, tr) => { const r = tr(m[2]!); return r && `运行 ${Number(m[1]) + 1}：${r}`; }],
   [/^[a-z][a-zA-Z]*(?:\.[a-zA-Z0-9_]+)*: (.+)$/s, (m, tr) => tr(m[1]!)],
-  [/^(.+) must be in (\S+(?:, \S+)?)$/, (m) => { const w = known(WHAT, m[1]); return w && `${w} 必须在 ${m[2]} 范围内`; }],
-  [/^(.+) must be a whole number$/, (m) => { const w = known(WHAT, m[1]); return w && `${w} 必须是整数`; }],
+  [/^(.+?) must be in ([^;]+)$/, (m) => { const w = known(WHAT, m[1]); return w && `${w}${gap(w)}必须在 ${m[2]} 范围内`; }],
+  [/^(.+) must be a whole number$/, (m) => { const w = known(WHAT, m[1]); return w && `${w}${gap(w)}必须是整数`; }],
   [/^a change to a run is an object of its fields$/, () => '对运行的修改必须是由其字段组成的对象'],
   [/^a run has no setting (.+)$/s, (m) => `运行没有设置 ${m[1]}`],
   [/^add at least one preference pair$/, () => '至少添加一对偏好数据'],
@@ -110,7 +119,7 @@ const RULES: Rule[] = [
   [/^the (loss|gradient norm) became (\S+) at step (\d+)$/, (m) => `第 ${m[3]} 步时${m[1] === 'loss' ? '损失' : '梯度范数'}变为 ${m[2]}`],
   [/^learning rate (\S+) is too large for this run$/, (m) => `学习率 ${m[1]} 对这个运行来说太大`],
   [/^the (loss|gradient norm) became (\S+) at the initial weights, before any update, so the learning rate is not the cause: β = (\S+)(?: \(IPO's target 1\/\(2β\) = (\S+)\))? puts the loss beyond float32$/,
-    (m) => `在初始权重上、任何更新之前，${m[1] === 'loss' ? '损失' : '梯度范数'}就变为 ${m[2]}，所以原因不是学习率：β = ${m[3]}${m[4] ? `（IPO 的目标 1/(2β) = ${m[4]}）` : ''} 让损失超出了 float32 的范围`],
+    (m) => `在初始权重上、任何更新之前，${m[1] === 'loss' ? '损失' : '梯度范数'}就变为 ${m[2]}，所以原因不是学习率：β = ${m[3]}${m[4] ? `（IPO 的目标 1/(2β) = ${m[4]}）` : ' '}让损失超出了 float32 的范围`],
   [/^the margin h reached (\S+) at step (\d+), so log π of an answer token fell below -(\S+) and the model saturated \(gradient norm (\S+)\)$/,
     (m) => `第 ${m[2]} 步时边际 h 达到 ${m[1]}，回答 token 的 log π 低于 -${m[3]}，模型已饱和（梯度范数 ${m[4]}）`],
   [/^the model saturated at step (\d+): π\(chosen\) fell to (\S+), the margin h to (\S+), and the gradient is exactly 0$/,

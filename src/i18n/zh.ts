@@ -7,7 +7,7 @@ import type { Dictionary } from './en';
 import { zhExplain } from './zh-explain';
 
 export const zh: Dictionary = {
-  common: { listSep: '、', and: '和', noteSep: '；', noteEnd: '。', none: '–' },
+  common: { listSep: '、', and: '和', noteSep: '；', noteEnd: '。', colon: '：', none: '–' },
   app: {
     name: 'DPO/IPO 实验室',
     subtitle: '为什么 DPO 会对确定的偏好过拟合，而 IPO 会停下',
@@ -23,6 +23,8 @@ export const zh: Dictionary = {
     autoActive: '自动（{{name}}）',
     software: '（软件）',
     unavailable: '（不可用）',
+    oneThread: '，1 个线程',
+    threads: '，{{n}} 个线程',
     starting: '启动中…',
     startingWorker: '正在启动训练线程…',
     toDark: '切换到深色模式',
@@ -32,13 +34,15 @@ export const zh: Dictionary = {
   field: { notNumber: '“{{text}}”不是数字', whole: '请输入整数' },
   presets: {
     heading: '笔记本中的实验',
+    list: '预设（窄屏上可左右滑动）',
     lookFor: '观察要点',
-    modified: '基于 §{{section}} 修改',
+    modified: '（基于 §{{section}} 修改）',
     why: '原因',
     whyOne: '原因，以及这处改动的影响',
     whyMany: '原因，以及这 {{n}} 处改动的影响',
     changed: '改了{{keys}}',
     added: '新增',
+    runNote: '（{{what}}）：',
     removed: '已删除：{{names}}。',
     noneLeft: '预设的运行都已改动。',
     allUnchanged: '预设的运行都没有改动：上面的预期对它们全都成立。',
@@ -103,7 +107,7 @@ export const zh: Dictionary = {
     replayTitle: '此随机种子下 PyTorch 的初始权重（参考模型 = 笔记本的第 1 个模型，策略 = 第 4 个）、只看回答的注意力，以及笔记本里 x_rejected 的特殊处理',
     model: '模型',
     modelAria: '模型大小',
-    modelOption: '{{name}}（{{count}} 个参数）',
+    modelOption: '{{name}}（{{params}} 个参数）',
     modelName: { notebook: '笔记本原版', tiny: '微型' },
     steps: '步数',
     seed: '随机种子',
@@ -144,6 +148,8 @@ export const zh: Dictionary = {
     weightsAria: '要导出的权重',
     role: { policy: '初始策略', reference: '参考模型' },
     policyNow: '当前策略：{{name}}',
+    merged: '（已合并）',
+    adaptersOnly: '仅适配器（PEFT 命名）：{{name}}',
     export: '导出',
     imported: '已导入',
     seeded: '按种子生成',
