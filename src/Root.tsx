@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmbedApp } from './embed/EmbedApp';
-import { browserLanguage, setLanguage } from './i18n';
+import { browserLanguage, fontsReady, setLanguage } from './i18n';
 import { App } from './ui/App';
 import { useEffectiveTheme } from './ui/theme';
 import { useLab } from './ui/useLab';
@@ -16,7 +16,13 @@ export function Root() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   useEffect(() => {
-    setLanguage(lang ?? browserLanguage());
+    // A switch to Chinese waits (briefly) for its glyphs, as the first render does (i18n/fonts.ts).
+    const next = lang ?? browserLanguage();
+    let current = true;
+    void fontsReady(next).then(() => current && setLanguage(next));
+    return () => {
+      current = false;
+    };
   }, [lang]);
   useEffect(() => {
     document.title = t('app.name');

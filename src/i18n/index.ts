@@ -14,6 +14,7 @@ import { zhSource } from './zh-source';
 
 export { LANGUAGES, LANGUAGE_NAMES, LANGUAGE_TAGS, browserLanguage, languageOf, parseLanguage, type Language } from './languages';
 export { translateChange, translateMessage } from './messages';
+export { fontsReady } from './fonts';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
