@@ -13,13 +13,13 @@ function unicodeRanges(range: string): [number, number][] {
 }
 
 /**
- * The Noto Sans SC subsets (of ~100, 3.6 MB) that hold a character of the Chinese UI: the dictionaries and
- * the message table. Only those are precached (about a quarter); another subset (a rare character in a run's
+ * The Noto Sans SC subsets (of ~100, 3.6 MB) that hold a character of the Chinese UI: the dictionaries, the
+ * message table and the language switch's 中文. Only those are precached (about a quarter); another subset (a rare character in a run's
  * name) is fetched from this site when a page needs it, and the service worker keeps it then.
  */
 function chineseFontFiles(outDir: string, files: string[]): Set<string> {
   const i18n = path.resolve('src/i18n');
-  const text = readdirSync(i18n).filter((f) => /^zh.*\.ts$|^messages\.ts$/.test(f)).map((f) => readFileSync(path.join(i18n, f), 'utf8')).join('');
+  const text = readdirSync(i18n).filter((f) => /^zh.*\.ts$|^messages\.ts$|^languages\.ts$/.test(f)).map((f) => readFileSync(path.join(i18n, f), 'utf8')).join('');
   const used = [...new Set(text)].map((c) => c.codePointAt(0)!).filter((c) => c > 0x7f);
   const keep = new Set<string>();
   for (const css of files.filter((f) => f.endsWith('.css'))) {

@@ -105,7 +105,7 @@ const RULES: Rule[] = [
   [/^(prompt|chosen|rejected) has (\d+) tokens, at most (\d+)$/, (m) => `${PART[m[1]!]}有 ${m[2]} 个 token，最多 ${m[3]} 个`],
   [/^(prompt|chosen|rejected) has token (\S+) outside the vocabulary 0\.\.(\d+)$/, (m) => `${PART[m[1]!]}中的 token ${m[2]} 超出词表 0..${m[3]}`],
   [/^token-level losses compare answers token by token, so chosen \((\d+)\) and rejected \((\d+)\) need the same length; use sequence-level or edit the answers$/,
-    (m) => `token 级的损失逐个 token 比较回答，所以偏好回答（${m[1]}）与被拒绝回答（${m[2]}）的长度必须相同；请改用序列级，或修改回答`],
+    (m) => `token 级的损失逐个 token 比较回答，所以偏好回答（${m[1]}）与被拒绝回答（${m[2]}）的长度必须相同；请改用句子级，或修改回答`],
   [/^chosen and rejected are identical, so there is no preference to learn$/, () => '偏好回答与被拒绝回答相同，没有可学的偏好'],
   [/^KTO needs at least one desirable and one undesirable answer, and every answer is marked (desirable|undesirable): mark one (desirable|undesirable), or choose another loss$/,
     (m) => `KTO 至少需要一个期望回答和一个不期望回答，而现在每个回答都标为${LABEL[m[1]!]}：请把一个标为${LABEL[m[2]!]}，或换一种损失`],

@@ -15,7 +15,7 @@ export const zhExplain: Dictionary['explain'] = {
   answersSame: '偏好回答与被拒绝回答各 {{n}} 个 token',
   answersDiffer: '{{chosen}} 个 token 的偏好回答和 {{rejected}} 个 token 的被拒绝回答',
   granularityToken: 'token 级的损失像笔记本一样对回答的各个 token 取平均。',
-  granularitySequence: '序列级的损失比较整段回答（对数概率在回答上求和，与 DPO 论文和 TRL 相同）。',
+  granularitySequence: '句子级的损失比较整段回答（对数概率在回答上求和，与 DPO 论文和 TRL 相同）。',
   experiment: {
     heading: '实验',
     text:
@@ -49,6 +49,6 @@ export const zhExplain: Dictionary['explain'] = {
       '两个回答仍然作用在相同的位置上，DPO 仍然把 {piRej} 压到零，而 IPO 会停下。',
   },
   zoo: '损失函数一览',
-  meanAggregate: '序列级：按长度平均的对数概率。',
+  meanAggregate: '句子级：按长度平均的对数概率。',
   metrics: '指标',
 };

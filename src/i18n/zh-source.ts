@@ -33,7 +33,7 @@ export const zhSource = {
       title: 'KTO 与 DPO、IPO 对比',
       headline: 'KTO 同样没有下限：它像 DPO 一样把 π(rejected) 一直压低，而 IPO 停在它的目标处。',
       lookFor:
-        '整段回答（序列级，与 TRL 计算 KTO 的方式相同），两对数据。KTO 同样没有下限：它像 DPO 一样一直把 π(rejected) 往下压' +
+        '整段回答（句子级，与 TRL 计算 KTO 的方式相同），两对数据。KTO 同样没有下限：它像 DPO 一样一直把 π(rejected) 往下压' +
         '（起步更慢，因为它的损失是 sigmoid，而 DPO 的是 log-sigmoid，但最终与 DPO 相差不到两倍），而 IPO 停在它的目标处。' +
         'KTO 把 π(chosen) 抬得比 DPO 更高。它的参考点 z0（奖励图表中可选的 kl 指标）在前十几步内就降到 0：由错配的数据对得到的 KL 估计' +
         '变为负数并被截断，于是此后 KTO 单独把每个期望回答往上推、把每个不期望回答往下压，再没有什么能让 π(rejected) 停下。',
@@ -107,7 +107,7 @@ export const zhSource = {
     grad_norm: '所有参数上梯度的 L2 范数',
     pi_chosen: '偏好回答最后一个 token 的概率',
     pi_rej: '被拒绝回答最后一个 token 的概率',
-    sigma_margin: '最后一个 token 的 σ(βh)（序列级时为整段回答的）',
+    sigma_margin: '最后一个 token 的 σ(βh)（句子级时为整段回答的）',
     nll_loss: '偏好回答每个 token 的负对数似然（CPO 加上的正是它的 α 倍；TRL 的 CPO 和 ORPO 会记录它）',
     kl: 'KTO 的参考点 z0：在错配的提示/回答对上估计的批次 KL，即 log π/π_ref，截断于 0（含 KTO 运行的对比中每个运行都记录）',
   },
