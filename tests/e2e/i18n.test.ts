@@ -6,6 +6,7 @@
 // wins over the browser's language both ways; the header's switch changes the page, the address bar, and
 // the Share panel's link and embed code. Chinese renders from this site's own font files under the
 // page's Content-Security-Policy.
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { encodeLink } from '../../src/state/link';
@@ -174,6 +175,25 @@ describe('the lab in Chinese', () => {
     expect(await csp()).toEqual([]);
     expect(errors).toEqual([]);
     await ctx.close();
+  });
+});
+
+describe('the lab in Chinese, for assistive technology', () => {
+  const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  interface Violation { id: string; nodes: { target: string[] }[] }
+  it('axe-core finds no violation on the page (every panel open) and on the embed', async () => {
+    for (const [url, viewport] of [[tinyLink(), { width: 1400, height: 1000 }], [tinyLink('&embed=1&controls=1'), { width: 700, height: 500 }]] as const) {
+      // axe is injected as a script: this context bypasses the page's policy (csp.test.ts checks the policy itself).
+      const ctx = await env.browser.newContext({ locale: 'zh-CN', viewport, bypassCSP: true });
+      const page = await ctx.newPage();
+      await page.goto(url);
+      await waitForState(page, ['idle']);
+      await openEverything(page);
+      await page.addScriptTag({ content: AXE });
+      const violations = await page.evaluate(async () => (await (window as unknown as { axe: { run(d: Document): Promise<{ violations: Violation[] }> } }).axe.run(document)).violations);
+      expect(violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+      await ctx.close();
+    }
   });
 });
 
