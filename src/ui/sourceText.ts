@@ -11,7 +11,7 @@ import { expectationText, type Expectation } from '../train/guidance';
 import { STOPPED_LABEL } from '../train/health';
 import { KL_HELP, KL_METRIC, METRIC_HELP, type RunStatus, type ScalarMetric } from '../train/metrics';
 import type { Preset } from '../train/presets';
-import { runName, type Run } from '../train/run';
+import { runName } from '../train/run';
 import { SETTLED_TOLERANCE, verdictText, type Verdict } from '../train/verdict';
 
 type Fmt = (v: number) => string;
@@ -68,4 +68,3 @@ export function runLabel(r: Parameters<typeof runName>[0]): string {
   const name = runName(r);
   return r.label ? name : name.replace(LOSS_CATALOG[r.loss].label, lossLabel(r.loss));
 }
-export type { Run };
