@@ -13,13 +13,18 @@ import type { Language } from './languages';
 type Tr = (text: string) => string | null;
 type Rule = [RegExp, (m: RegExpExecArray, tr: Tr) => string | null];
 
-const BACKEND = '(WebGPU|WebGL|WASM|CPU)';
+/** A backend as a reason names it; WASM with its thread count once it runs ("WASM, 2 threads": worker/backends.ts activeLabel). */
+const BACKEND = '(WebGPU|WebGL|WASM(?:, \\d+ threads?)?|CPU)';
+/** "WASM, 2 threads" → "WASM，2 个线程"; other names stay. */
+const backendName = (name: string) => name.replace(/, (\d+) threads?$/, '，$1 个线程');
+/** "2 threads" → "2 个线程". */
+const threadsWord = (text: string) => text.replace(/(\d+) threads?/g, '$1 个线程');
 const PART: Record<string, string> = { prompt: '提示', chosen: '偏好回答', rejected: '被拒绝回答' };
 const LABEL: Record<string, string> = { desirable: '期望', undesirable: '不期望' };
 /** What a range message is about (train/run.ts, train/experiment.ts numberIn). */
 const WHAT: Record<string, string> = {
   β: 'β', 'learning rate': '学习率', 'label smoothing ε': '标签平滑 ε', 'DPOP λ': 'DPOP λ', 'SimPO γ': 'SimPO γ', 'CPO α': 'CPO α',
-  'KTO λ_D': 'KTO λ_D', 'KTO λ_U': 'KTO λ_U', seed: '随机种子', steps: '步数', 'a token id': 'token id',
+  'KTO λ_D': 'KTO λ_D', 'KTO λ_U': 'KTO λ_U', 'LoRA rank r': 'LoRA 的秩 r', 'LoRA α': 'LoRA α', seed: '随机种子', steps: '步数', 'a token id': 'token id',
 };
 /** The teaching link's field names (state/link.ts FIELDS and FLAGS). */
 const FIELD: Record<string, string> = {
@@ -93,6 +98,13 @@ const RULES: Rule[] = [
   [/^run (\d+): (.+)$/s, (m, tr) => { const r = tr(m[2]!); return r && `运行 ${m[1]}：${r}`; }],
   [/^runs\.(\d+)\.[a-zA-Z]+: (.+)$/s, (m, tr) => { const r = tr(m[2]!); return r && `运行 ${Number(m[1]) + 1}：${r}`; }],
   [/^[a-z][a-zA-Z]*(?:\.[a-zA-Z0-9_]+)*: (.+)$/s, (m, tr) => tr(m[1]!)],
+  // LoRA / DoRA settings (train/run.ts TargetsSchema, train/experiment.ts adapterRankProblem).
+  [/^unknown LoRA target (".*"); the targets are (.+)$/s, (m) => `未知的 LoRA 目标 ${m[1]}；可选的目标是“${m[2]}”`],
+  [/^LoRA needs at least one target among (.+)$/, (m) => `LoRA 至少需要一个目标（可选：“${m[1]}”）`],
+  [/^LoRA targets are at most (.+)$/, (m) => `LoRA 的目标最多是“${m[1]}”`],
+  [/^LoRA targets name a projection twice$/, () => 'LoRA 的目标重复指定了同一个投影'],
+  [/^LoRA rank (\d+) is larger than (\S+) allows on the (notebook|tiny) model: at most min\(in, out\) = (\d+)$/,
+    (m) => `LoRA 的秩 ${m[1]} 超过了${m[3] === 'tiny' ? '微型' : '笔记本原版'}模型上 ${m[2]} 所允许的：最多为 ${m[4]}（输入、输出维度中较小的那个）`],
   [/^(.+?) must be in ([^;]+)$/, (m) => { const w = known(WHAT, m[1]); return w && `${w}${gap(w)}必须在 ${m[2]} 范围内`; }],
   [/^(.+) must be a whole number$/, (m) => { const w = known(WHAT, m[1]); return w && `${w}${gap(w)}必须是整数`; }],
   [/^a change to a run is an object of its fields$/, () => '对运行的修改必须是由其字段组成的对象'],
@@ -127,15 +139,26 @@ const RULES: Rule[] = [
   [/^the policy collapsed to the uniform distribution at step (\d+) \(π = 1\/(\d+) for every token, no gradient left\)$/,
     (m) => `第 ${m[1]} 步时策略坍缩为均匀分布（每个 token 的 π = 1/${m[2]}，梯度已消失）`],
   // Why this backend (worker/backends.ts, worker/autoselect.ts): the backends' and devices' names stay.
+  // WASM's threads (worker/threadChoice.ts describe, worker/wasmThreads.ts threadSupport): a note in brackets after the reason.
+  [/^(.+) \(measured( on an earlier visit)?: ((?:\d+ threads? [\d.]+(?:, )?)+) steps\/s\)$/s,
+    (m, tr) => { const s = tr(m[1]!); return s && `${s}（${m[2] ? '上次访问时' : ''}实测：${threadsWord(m[3]!).replace(/, /g, '，')} 步/秒）`; }],
+  [/^(.+) \((\d+ threads?) as asked\)$/s, (m, tr) => { const s = tr(m[1]!); return s && `${s}（按要求使用 ${threadsWord(m[2]!)}）`; }],
+  [/^(.+) \(((?:the page|this browser|this machine|threads did not start)[^()]*(?:\([^()]*\))?)\)$/s, (m, tr) => { const [s, why] = [tr(m[1]!), tr(m[2]!)]; return s && why && `${s}（${why}）`; }],
+  [/^the page is not cross-origin isolated, so it has no SharedArrayBuffer$/, () => '页面没有跨源隔离，因此没有 SharedArrayBuffer'],
+  [/^the page embedding this lab is not cross-origin isolated, and an iframe can use threads only when its host page is$/, () => '嵌入本实验室的页面没有跨源隔离，而 iframe 只有在宿主页面隔离时才能使用多线程'],
+  [/^this browser has no SharedArrayBuffer$/, () => '此浏览器没有 SharedArrayBuffer'],
+  [/^this browser's WebAssembly has no threads$/, () => '此浏览器的 WebAssembly 不支持线程'],
+  [/^this machine reports one core$/, () => '这台机器只报告了一个核心'],
+  [/^threads did not start \((.*)\)$/s, (m) => `多线程未能启动（“${m[1]}”）`],
   [/^no backend could be measured: using WASM$/, () => '无法测量任何后端：使用 WASM'],
-  [new RegExp(`^measured ((?:${BACKEND} [\\d.]+ steps/s(?:, )?)+): using ${BACKEND}$`), (m) => `实测 ${m[1]!.replace(/ steps\/s/g, ' 步/秒').replace(/, /g, '，')}：使用 ${m[3]}`],
-  [new RegExp(`^(.+): using ${BACKEND}$`, 's'), (m, tr) => { const s = each(m[1]!, '; ', '；', tr); return s && `${s}：改用 ${m[2]}`; }],
-  [new RegExp(`^${BACKEND}, as chosen$`), (m) => `${m[1]}，按所选`],
-  [new RegExp(`^${BACKEND}, as chosen \\((.+): slow\\)$`, 's'), (m, tr) => `${m[1]}，按所选（${orRaw(tr, m[2]!)}：较慢）`],
+  [new RegExp(`^measured ((?:${BACKEND} [\\d.]+ steps/s(?:, )?)+): using ${BACKEND}$`), (m) => `实测 ${m[1]!.replace(/ steps\/s/g, ' 步/秒').replace(/, /g, '，')}：使用 ${backendName(m[m.length - 1]!)}`],
+  [new RegExp(`^(.+): using ${BACKEND}$`, 's'), (m, tr) => { const s = each(m[1]!, '; ', '；', tr); return s && `${s}：改用 ${backendName(m[2]!)}`; }],
+  [new RegExp(`^${BACKEND}, as chosen$`), (m) => `${backendName(m[1]!)}，按所选`],
+  [new RegExp(`^${BACKEND}, as chosen \\((.+): slow\\)$`, 's'), (m, tr) => `${backendName(m[1]!)}，按所选（${orRaw(tr, m[2]!)}：较慢）`],
   [/^(WebGPU|WebGL) (adapter|renderer) is a software fallback$/, (m) => `${m[1]} ${m[2] === 'adapter' ? '适配器' : '渲染器'}是软件回退`],
   [new RegExp(`^${BACKEND} did not start$`), (m) => `${m[1]} 未能启动`],
   [new RegExp(`^${BACKEND} failed to start: (.*)$`, 's'), (m) => `${m[1]} 启动失败：${m[2]}`],
-  [new RegExp(`^${BACKEND}: (.+)$`, 's'), (m, tr) => `${m[1]}：${orRaw(tr, m[2]!)}`],
+  [new RegExp(`^${BACKEND}: (.+)$`, 's'), (m, tr) => `${backendName(m[1]!)}：${orRaw(tr, m[2]!)}`],
   [/^this browser has no WebGPU$/, () => '此浏览器不支持 WebGPU'],
   [/^no WebGPU adapter$/, () => '没有 WebGPU 适配器'],
   [/^software fallback adapter \((.*)\)$/s, (m) => `软件回退适配器（${m[1]}）`],

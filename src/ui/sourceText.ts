@@ -66,5 +66,8 @@ export const metricHelp = (m: ScalarMetric | typeof KL_METRIC): string => source
  */
 export function runLabel(r: Parameters<typeof runName>[0]): string {
   const name = runName(r);
-  return r.label ? name : name.replace(LOSS_CATALOG[r.loss].label, lossLabel(r.loss));
+  if (r.label) return name;
+  const named = name.replace(LOSS_CATALOG[r.loss].label, lossLabel(r.loss));
+  // A LoRA run's targets when they are not PEFT's default (" on q,k,v"), in brackets in Chinese.
+  return currentLanguage() === 'zh' ? named.replace(/ on ([a-z,]+)$/, '（$1）') : named;
 }

@@ -143,6 +143,19 @@ describe('the lab in Chinese', () => {
     expect(await untranslated(page)).toEqual([]);
     await screenshot(page, 'i18n-zh-desktop');
 
+    // LoRA runs: the policy, rank, α, targets and trainable count in the run editor, and a refused rank.
+    await page.click('[data-testid=preset-lora-dpo]');
+    await page.waitForSelector('[data-testid=trainable-1]');
+    expect(await page.textContent('[data-testid=run-1]')).toContain('秩 r');
+    await openEverything(page);
+    expect(await untranslated(page)).toEqual([]);
+    const rank = page.locator('[data-testid=run-1] input[inputmode=numeric]').first();
+    await rank.fill('999');
+    await rank.press('Enter');
+    await page.waitForSelector('[data-testid=run-1] .field-error');
+    expect(await page.textContent('[data-testid=run-1] .field-error')).toMatch(/LoRA 的秩/);
+    expect(await untranslated(page)).toEqual([]);
+
     // The phone layout, fresh: nothing wider than the screen, the first chart on the first screen.
     await page.setViewportSize({ width: 360, height: 780 });
     await page.goto(`${env.server.url}#v=1`); // only the hash changes: the page stays until reloaded

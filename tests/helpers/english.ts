@@ -14,17 +14,18 @@ export const ALLOWED_WORDS: ReadonlySet<string> = new Set([
   'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected',
   'grad_norm', 'pi_rej', 'pi_chosen', 'sigma_margin', 'nll_loss', 'kl', 'z0', 'sigmoid', 'log-sigmoid', 'hinge',
   // Hyperparameters and optimizers as the notebook and PyTorch name them; "token" as the course keeps it.
-  'lr', 'SGD', 'Adam', 'NLL', 'KL', 'L2', 'token', 'id', 'logits', 'x_rejected', 'get_probs', 'attention_mask',
+  'lr', 'SGD', 'Adam', 'NLL', 'KL', 'L2', 'token', 'id', 'logits', 'x_rejected', 'lm_head', 'get_probs', 'attention_mask',
   // Functions and numbers in formulas.
   'log', 'ln', 'max', 'exp', 'odds', 'float32', 'float64', 'NaN', 'Infinity',
   // Backends, libraries, formats, people, units, keys, language codes.
   'WebGPU', 'WebGL', 'WASM', 'CPU', 'GPU', 'SIMD', 'WebAssembly', 'JavaScript', 'TensorFlow.js', 'PyTorch', 'Llama', 'Hugging', 'Face',
-  'safetensors', 'KaTeX', 'PNG', 'CSV', 'JSON', 'UTF-8', 'Azar', 'ms', 'MB', 'GB', 'nats', 'Ctrl', 'en', 'zh',
+  'SharedArrayBuffer', 'iframe', 'LoRA', 'DoRA', 'PEFT', 'safetensors', 'KaTeX', 'PNG', 'CSV', 'JSON', 'UTF-8', 'Azar', 'ms', 'MB', 'GB', 'nats', 'Ctrl', 'en', 'zh',
 ]);
 
 const WORD = /(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*(?:[/.'’-][A-Za-z0-9_]+)*/g;
 
-const allowed = (w: string): boolean => ALLOWED_WORDS.has(w) || /^[A-Za-z](_[A-Za-z0-9]+)?$/.test(w) || (w.includes('/') && w.split('/').every(allowed));
+// Hugging Face's module names (q_proj, gate_proj: LoRA's targets) are identifiers too.
+const allowed = (w: string): boolean => ALLOWED_WORDS.has(w) || /^[a-z]+_proj$/.test(w) || /^[A-Za-z](_[A-Za-z0-9]+)?$/.test(w) || (w.includes('/') && w.split('/').every(allowed));
 
 /**
  * The Latin words of `text` that are not names or identifiers (one letter, maybe with a subscript, is a

@@ -1,6 +1,7 @@
 // The two dictionaries hold the same keys, none empty; the Chinese of train/'s texts covers every id of
 // train/'s tables; the message table turns the messages the sources really make into Chinese with no
 // English left (names and identifiers aside: tests/helpers/english.ts), and leaves unknown text as it is.
+import { threadSupport } from '../../src/worker/wasmThreads';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { zhSource } from '../../src/i18n/zh-source';
@@ -13,7 +14,9 @@ import { parseTokens } from '../../src/state/vocab';
 import { CPO_VARIANTS, GPO_FAMILIES, LOSS_IDS, LOSS_PARAM_INFO } from '../../src/train/catalog';
 import { describeCost, estimateCost } from '../../src/train/cost';
 import { ktoDataProblem, validateData } from '../../src/train/data';
-import { describeIssues, ExperimentSchema, parseExperiment } from '../../src/train/experiment';
+import { adapterRankProblem, describeIssues, ExperimentSchema, parseExperiment } from '../../src/train/experiment';
+import { ADAPTER_TARGETS } from '../../src/model/adapters';
+import { MODEL_PRESETS } from '../../src/model/config';
 import { EXPECTATION_TEXT, expectationFor } from '../../src/train/guidance';
 import { checkHealth, STOPPED_LABEL } from '../../src/train/health';
 import { LIMITS } from '../../src/train/limits';
@@ -138,9 +141,15 @@ function realMessages(): string[] {
   const out: string[] = [];
   // Every range and whole-number message of a run and of an experiment, with the "run N: " a field adds.
   const run = RunSchema.parse({ loss: 'dpo', beta: 0.1, lr: 0.01 });
-  for (const [key, bad] of [['beta', 0], ['lr', 2e6], ['labelSmoothing', 0.5], ['dpopLambda', -1], ['simpoGamma', 101], ['cpoAlpha', -1], ['ktoLambdaD', 0], ['ktoLambdaU', 11]] as const) {
+  for (const [key, bad] of [['beta', 0], ['lr', 2e6], ['labelSmoothing', 0.5], ['dpopLambda', -1], ['simpoGamma', 101], ['cpoAlpha', -1], ['ktoLambdaD', 0], ['ktoLambdaU', 11],
+    ['loraRank', 0], ['loraRank', 1.5], ['loraAlpha', -1]] as const) {
     out.push(...applyRunPatch(run, { [key]: bad }, 'run 2: ').problems);
   }
+  // LoRA targets and a rank the model cannot hold (train/run.ts, train/experiment.ts).
+  for (const loraTargets of [[], ['q', 'q'], ['zz'], [...ADAPTER_TARGETS, 'q']]) {
+    out.push(...applyRunPatch(run, { policy: 'lora', loraTargets } as never, 'run 2: ').problems);
+  }
+  out.push(adapterRankProblem({ policy: 'dora', loraRank: 999, loraTargets: ['q', 'v'] }, MODEL_PRESETS.tiny, 'tiny')!);
   const e = parseExperiment(structuredClone(PRESETS[0]!.spec));
   for (const patch of [{ steps: 0 }, { steps: 1.5 }, { seed: -1 }, { seed: 0.5 }, { notebookExact: true, scoring: 'next-token' }]) {
     const r = ExperimentSchema.safeParse({ ...e, ...patch });
@@ -179,6 +188,15 @@ function realMessages(): string[] {
   }
   out.push(decide({}).reason, decide({ webgpu: 3.2, wasm: 41 }).reason, 'WebGPU: this browser has no WebGPU; WebGL renderer is a software fallback: using WASM',
     'WebGPU adapter is a software fallback; WebGL: no WebGL 2 context: using WASM', 'WASM, as chosen', 'WASM: WebAssembly with SIMD', 'CPU: plain JavaScript');
+  // WASM on threads (worker/threadChoice.ts describe): the count in the name, and why one, or what was measured.
+  const whys = [threadSupport(false, {}), threadSupport(true, {}), threadSupport(false, { crossOriginIsolated: true, navigator: { hardwareConcurrency: 1 } })].map((s) => s.why!);
+  expect(new Set(whys).size).toBe(3);
+  for (const why of [...whys, 'threads did not start (RangeError: out of memory)']) {
+    out.push(`WebGPU adapter is a software fallback; WebGL renderer is a software fallback: using WASM, 1 thread (${why})`, `WASM, 1 thread: WebAssembly with SIMD (${why})`);
+  }
+  out.push('WebGPU adapter is a software fallback; WebGL renderer is a software fallback: using WASM, 2 threads (measured: 1 thread 10.2, 2 threads 14.5 steps/s)',
+    'WASM, 2 threads: WebAssembly with SIMD (measured on an earlier visit: 1 thread 10.2, 2 threads 14.5 steps/s)', 'WASM, 2 threads, as chosen (2 threads as asked)',
+    'measured WebGPU 3.2 steps/s, WASM 41 steps/s: using WASM, 2 threads (measured: 1 thread 30, 2 threads 41 steps/s)');
   // Why a weights file was refused.
   out.push(tooLarge(9e9), 'not a safetensors file: the header is not valid UTF-8 JSON');
   return out;
