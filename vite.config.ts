@@ -1,8 +1,38 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+
+/** The code points a CSS unicode-range covers ("U+4e00-4e3f,U+9FF?"), as [first, last] pairs. */
+function unicodeRanges(range: string): [number, number][] {
+  return range.split(',').map((r) => {
+    const [a, b = a] = r.trim().replace(/^U\+/i, '').split('-');
+    return [parseInt(a!.replace(/\?/g, '0'), 16), parseInt(b!.replace(/\?/g, 'F'), 16)];
+  });
+}
+
+/**
+ * The Noto Sans SC subsets (of ~100, 3.6 MB) that hold a character of the Chinese UI: the dictionaries, the
+ * message table and the language switch's 中文. Only those are precached (about a quarter); another subset (a rare character in a run's
+ * name) is fetched from this site when a page needs it, and the service worker keeps it then.
+ */
+function chineseFontFiles(outDir: string, files: string[]): Set<string> {
+  const i18n = path.resolve('src/i18n');
+  const text = readdirSync(i18n).filter((f) => /^zh.*\.ts$|^messages\.ts$|^languages\.ts$/.test(f)).map((f) => readFileSync(path.join(i18n, f), 'utf8')).join('');
+  const used = [...new Set(text)].map((c) => c.codePointAt(0)!).filter((c) => c > 0x7f);
+  const keep = new Set<string>();
+  for (const css of files.filter((f) => f.endsWith('.css'))) {
+    for (const face of readFileSync(path.join(outDir, css), 'utf8').match(/@font-face\s*\{[^}]*\}/g) ?? []) {
+      const url = /url\(["']?([^)"']*noto-sans-sc[^)"']*\.woff2)/.exec(face)?.[1];
+      const range = /unicode-range:\s*([^;}]*)/.exec(face)?.[1];
+      if (!url || !range) continue;
+      const ranges = unicodeRanges(range);
+      if (used.some((c) => ranges.some(([a, b]) => c >= a && c <= b))) keep.add(path.posix.join(path.posix.dirname(css), url));
+    }
+  }
+  return keep;
+}
 
 /** Writes dist/precache.json: every file of the build, for the offline service worker (public/sw.js). */
 function precacheList(): Plugin {
@@ -25,7 +55,12 @@ function precacheList(): Plugin {
       walk(outDir);
       // Browsers that run this lab all read woff2: the .woff/.ttf fallbacks KaTeX ships are not precached.
       // Both WASM builds are: the threaded one (and its module script) runs once the page is cross-origin isolated.
-      const list = files.filter((f) => f !== 'sw.js' && f !== 'precache.json' && !/\.(woff|ttf)$/.test(f)).sort();
+      // Of the Chinese font's subsets, the ones the Chinese UI's own text needs (chineseFontFiles).
+      const chinese = chineseFontFiles(outDir, files);
+      const list = files
+        .filter((f) => f !== 'sw.js' && f !== 'precache.json' && !/\.(woff|ttf)$/.test(f))
+        .filter((f) => !/noto-sans-sc/.test(f) || chinese.has(f))
+        .sort();
       const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12);
       writeFileSync(path.join(outDir, 'precache.json'), JSON.stringify({ version, files: list }));
     },

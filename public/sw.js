@@ -3,9 +3,11 @@
  *
  * Offline: at install it caches every file of the build (listed in
  * precache.json, written at build time): the page, scripts, WASM binaries,
- * fonts. Pages are fetched network-first (a new deploy shows at once) and fall
- * back to the cache offline; the other files are hashed, so the cache serves
- * them. Only this site's own requests are handled.
+ * fonts (of the Chinese font's subsets, those the Chinese UI's text needs;
+ * another subset is kept once a page has fetched it). Pages are fetched
+ * network-first (a new deploy shows at once) and fall back to the cache
+ * offline; the other files are hashed, so the cache serves them. Only this
+ * site's own requests are handled.
  *
  * Isolation: every response it serves carries Cross-Origin-Opener-Policy:
  * same-origin and Cross-Origin-Embedder-Policy: require-corp, so a page it
@@ -66,6 +68,14 @@ self.addEventListener('fetch', (event) => {
         return isolated((await caches.match(req, { ignoreSearch: true })) ?? (await caches.match(self.registration.scope))) ?? Response.error();
       }
     }
-    return isolated((await caches.match(req, { ignoreSearch: true })) ?? (await fetch(req)));
+    const cached = await caches.match(req, { ignoreSearch: true });
+    if (cached) return isolated(cached);
+    const res = await fetch(req);
+    // A font subset that was not precached (a rare character): kept once a page has needed it.
+    if (res.ok && /\.woff2$/.test(new URL(req.url).pathname)) {
+      const current = await (await (await caches.open(META)).match('current'))?.text();
+      if (current) await (await caches.open(current)).put(req, res.clone());
+    }
+    return isolated(res);
   })());
 });

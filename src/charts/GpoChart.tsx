@@ -8,6 +8,7 @@
  * read where they are, not a screenshot.
  */
 import { memo, useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CartesianGrid, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { SeriesPaths } from './SeriesPaths';
 import { formatTick, formatValue, niceTicks } from './format';
@@ -71,25 +72,25 @@ function Points({ points, value, domain }: { points: GpoPoint[]; value: 'f' | 'w
   );
 }
 
-/** Axis titles with their units: βh is a scaled log-ratio (nats times β); f is a loss, −f′ a weight per unit of βh. */
-const AXIS = { x: 'βh (β × nats)', f: 'f(βh) (loss, nats)', weight: '−f′(βh) (gradient weight)' } as const;
+/* Axis titles with their units (gpo.axis): βh is a scaled log-ratio (nats times β); f is a loss, −f′ a weight per unit of βh. */
 
 function Panel({ id, title, xs, curves, points, value, domain }: { id: string; title: string; xs: number[]; curves: GpoCurve[]; points: GpoPoint[]; value: 'f' | 'weight'; domain: [number, number] }) {
   const rows = useMemo(() => xs.map((x, i) => Object.fromEntries([['x', x], ...curves.map((c) => [c.key, c[value][i]!])]) as { x: number } & Record<string, number>), [xs, curves, value]);
   const series = useMemo(() => curves.map((c) => ({ key: c.key, color: c.color, dashed: c.dashed })), [curves]);
   const xTicks = useMemo(() => niceTicks(xs[0]!, xs.at(-1)!, 6), [xs]);
   const yTicks = useMemo(() => niceTicks(domain[0], domain[1], 5), [domain]);
+  const { t } = useTranslation();
   return (
     <div className="gpo-panel" data-testid={`gpo-${id}`}>
       <div className="gpo-panel-title">{title}</div>
       <div className="chart-body" style={{ height: 200 }}>
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }} accessibilityLayer={false}>
+          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 6 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
             <XAxis dataKey="x" type="number" domain={[xs[0]!, xs.at(-1)!]} ticks={xTicks} tickFormatter={formatTick} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" allowDataOverflow
-              height={34} label={{ value: AXIS.x, position: 'insideBottom', offset: 0, fontSize: 11, fill: 'var(--muted)' }} />
+              height={34} label={{ value: t('gpo.axis.x'), position: 'insideBottom', offset: 0, fontSize: 11, fill: 'var(--muted)' }} />
             <YAxis type="number" domain={domain} ticks={yTicks} tickFormatter={formatTick} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--axis)" width={48} allowDataOverflow
-              label={{ value: AXIS[value], angle: -90, position: 'insideLeft', offset: 2, fontSize: 11, fill: 'var(--muted)', style: { textAnchor: 'middle' } }} />
+              label={{ value: t(`gpo.axis.${value}`), angle: -90, position: 'insideLeft', offset: 2, fontSize: 11, fill: 'var(--muted)', style: { textAnchor: 'middle' } }} />
             <ReferenceLine y={0} stroke="var(--axis)" />
             <ReferenceLine x={0} stroke="var(--axis)" strokeDasharray="2 3" />
             <SeriesPaths rows={rows} series={series} />
@@ -107,22 +108,23 @@ function GpoChartImpl({ xs, curves, points, step, note, controls, onExportPng }:
     g.dpoLab ??= {};
     g.dpoLab.gpo = { step, points };
   }, [step, points]);
+  const { t } = useTranslation();
   return (
     <figure className="chart gpo" id="gpo" data-testid="chart-gpo">
       <figcaption>
-        <span className="chart-title">GPO view: f(βh) and its gradient weight −f′(βh) <small>points: each run's βh per answer token</small></span>
+        <span className="chart-title">{t('gpo.title')} <small>{t('gpo.subtitle')}</small></span>
         <span className="chart-tools">
           {controls}
           {onExportPng && (
-            <button type="button" className="chart-png" title="Download this chart as PNG" onClick={(e) => onExportPng(e.currentTarget.closest('figure')!)}>
-              PNG
+            <button type="button" className="chart-png" title={t('chart.pngTitle')} onClick={(e) => onExportPng(e.currentTarget.closest('figure')!)}>
+              {t('chart.png')}
             </button>
           )}
         </span>
       </figcaption>
       <div className="gpo-panels">
-        <Panel id="f" title="f(βh): the loss" xs={xs} curves={curves} points={points} value="f" domain={F_DOMAIN} />
-        <Panel id="weight" title="−f′(βh): how hard a step pushes h up" xs={xs} curves={curves} points={points} value="weight" domain={WEIGHT_DOMAIN} />
+        <Panel id="f" title={t('gpo.f')} xs={xs} curves={curves} points={points} value="f" domain={F_DOMAIN} />
+        <Panel id="weight" title={t('gpo.weight')} xs={xs} curves={curves} points={points} value="weight" domain={WEIGHT_DOMAIN} />
       </div>
       <ul className="gpo-legend">
         {curves.map((c) => (

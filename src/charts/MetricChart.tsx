@@ -11,6 +11,7 @@
  * reference, no copy), so tests read the plotted series, not a screenshot.
  */
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CartesianGrid, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { buildRows, toLog10 } from './downsample';
 import { SeriesPaths, type PointMark } from './SeriesPaths';
@@ -61,20 +62,11 @@ export interface MetricChartProps {
   onExportPng?: (figure: HTMLElement) => void;
 }
 
-export const TEXT = {
-  xLabel: 'training step',
-  empty: 'no steps yet: press Run or Step',
-  png: 'PNG',
-  pngTitle: 'Download this chart as PNG',
-  zeroMark: (name: string, step: number) => `${name}: exactly 0 from step ${step} (drawn on the 0 line)`,
-  changed: (label: string) => `changed: ${label}`,
-  step: (n: number) => `step ${n}`,
-};
-
 const TICK = { fontSize: 11, fill: 'var(--muted)' };
 
 function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps, yLabel, yDomain, lines = [], markers = [], height = 220, controls, legend, onExportPng }: MetricChartProps) {
   const visible = useMemo(() => series.filter((s) => !s.hidden), [series]);
+  const { t } = useTranslation();
   const log = scale === 'log';
   // As many log ticks as the plot's height holds (about 18 px each): a short embed chart steps more decades at a time.
   const body = useRef<HTMLDivElement>(null);
@@ -118,8 +110,8 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
   // Where a series reaches exactly 0 (each stretch of zeros, at its first step): marked on the 0 line.
   const zeroMarks = useMemo<PointMark[]>(() => {
     if (zeroFloor === null) return [];
-    return visible.flatMap((s) => s.values.flatMap((v, i) => (v === 0 && s.values[i - 1] !== 0 ? [{ key: s.key, x: i, y: zeroFloor, color: s.color, label: TEXT.zeroMark(s.name, i) }] : [])));
-  }, [visible, zeroFloor]);
+    return visible.flatMap((s) => s.values.flatMap((v, i) => (v === 0 && s.values[i - 1] !== 0 ? [{ key: s.key, x: i, y: zeroFloor, color: s.color, label: t('chart.zeroMark', { name: s.name, step: i }) }] : [])));
+  }, [visible, zeroFloor, t]);
   const domain: [number, number] = yDomain ?? [ticks[0]!, ticks.at(-1)!];
   const xTicks = useMemo(() => niceTicks(0, Math.max(1, totalSteps - 1), 5).filter((t) => t <= totalSteps - 1 || totalSteps <= 1), [totalSteps]);
   // The tooltip exists only while the pointer is over the chart: otherwise Recharts keeps its state current at every update.
@@ -131,7 +123,7 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
     const step = Math.round(label);
     return (
       <div className="tooltip">
-        <div className="tooltip-step">{TEXT.step(step)}</div>
+        <div className="tooltip-step">{t('chart.step', { n: step })}</div>
         {visible.map((s) => (
           <div key={s.key} className="tooltip-row">
             <span className="swatch" style={{ background: s.color }} />
@@ -152,21 +144,21 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
         <span className="chart-tools">
           {controls}
           {onExportPng && (
-            <button type="button" className="chart-png" title={TEXT.pngTitle} onClick={(e) => onExportPng(e.currentTarget.closest('figure')!)}>
-              {TEXT.png}
+            <button type="button" className="chart-png" title={t('chart.pngTitle')} onClick={(e) => onExportPng(e.currentTarget.closest('figure')!)}>
+              {t('chart.png')}
             </button>
           )}
         </span>
       </figcaption>
       <div ref={body} className="chart-body" style={{ height }} onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
-        {rows.length === 0 && <div className="chart-empty">{TEXT.empty}</div>}
+        {rows.length === 0 && <div className="chart-empty">{t('chart.empty')}</div>}
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
           {/* No accessibility layer: its keyboard tooltip needs Recharts' own lines, and it made every chart an unnamed tab stop. */}
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
             <XAxis
               dataKey="x" type="number" domain={[0, Math.max(1, totalSteps - 1)]} ticks={xTicks} tick={TICK} stroke="var(--axis)" allowDecimals={false} height={34}
-              label={{ value: TEXT.xLabel, position: 'insideBottom', offset: 0, fontSize: 11, fill: 'var(--muted)' }}
+              label={{ value: t('chart.xLabel'), position: 'insideBottom', offset: 0, fontSize: 11, fill: 'var(--muted)' }}
             />
             <YAxis
               type="number"
@@ -189,7 +181,7 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
             {markers.map((m, i) => (
               <ReferenceLine
                 key={`m${i}`} x={m.x} stroke={m.color} strokeDasharray="2 3" className="change-marker"
-                label={{ value: TEXT.changed(m.label), position: 'insideTopLeft', fontSize: 10, fill: 'var(--muted)' }}
+                label={{ value: t('chart.changed', { label: m.label }), position: 'insideTopLeft', fontSize: 10, fill: 'var(--muted)' }}
               />
             ))}
             <SeriesPaths rows={rows} series={visible} marks={zeroMarks} />

@@ -9,6 +9,7 @@
  * lose nothing.
  */
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatValue } from './format';
 
 export interface SqueezeChartProps {
@@ -20,17 +21,9 @@ export interface SqueezeChartProps {
   step: number;
 }
 
-const TEXT = {
-  position: (k: number) => `answer token ${k + 1}`,
-  axis: (max: string) => `(axis 0 to ${max})`,
-  bars: (n: number) => `distribution over ${n} tokens`,
-  chosen: 'chosen',
-  rejected: 'rejected',
-  other: 'top other',
-  was: (v: string) => ` (was ${v})`,
-};
-
 function SqueezeChartImpl({ positions, initial, tokenLabel, step }: SqueezeChartProps) {
+  const { t } = useTranslation();
+  const was = (v: number | undefined) => t('squeeze.was', { v: formatValue(v) });
   return (
     <div className="squeeze" data-testid="squeeze" data-step={step}>
       {positions.map((pos, k) => {
@@ -45,8 +38,8 @@ function SqueezeChartImpl({ positions, initial, tokenLabel, step }: SqueezeChart
         const before = initial?.[k] ? (id: number) => Math.exp(initial[k]!.logp[id]!) : null;
         return (
           <div className="squeeze-position" key={k} data-testid={`squeeze-${k}`} data-p-chosen={probs[pos.chosen]} data-p-rejected={probs[pos.rejected]}>
-            <div className="squeeze-title">{TEXT.position(k)} <small>{TEXT.axis(formatValue(yMax))}</small></div>
-            <div className="squeeze-bars" role="img" aria-label={TEXT.bars(probs.length)}>
+            <div className="squeeze-title">{t('squeeze.position', { k: k + 1 })} <small>{t('squeeze.axis', { max: formatValue(yMax) })}</small></div>
+            <div className="squeeze-bars" role="img" aria-label={t('squeeze.bars', { n: probs.length })}>
               {data.map((d) => (
                 <span
                   key={d.id}
@@ -57,12 +50,12 @@ function SqueezeChartImpl({ positions, initial, tokenLabel, step }: SqueezeChart
               ))}
             </div>
             <dl className="squeeze-readout">
-              <dt><span className="swatch chosen" />{TEXT.chosen} “{tokenLabel(pos.chosen)}”</dt>
-              <dd>{formatValue(probs[pos.chosen])}{before && <small>{TEXT.was(formatValue(before(pos.chosen)))}</small>}</dd>
-              <dt><span className="swatch rejected" />{TEXT.rejected} “{tokenLabel(pos.rejected)}”</dt>
-              <dd>{formatValue(probs[pos.rejected])}{before && <small>{TEXT.was(formatValue(before(pos.rejected)))}</small>}</dd>
-              <dt><span className="swatch other" />{TEXT.other} “{tokenLabel(top)}”</dt>
-              <dd>{formatValue(probs[top])}{before && <small>{TEXT.was(formatValue(before(top)))}</small>}</dd>
+              <dt><span className="swatch chosen" />{t('squeeze.chosen')} “{tokenLabel(pos.chosen)}”</dt>
+              <dd>{formatValue(probs[pos.chosen])}{before && <small>{was(before(pos.chosen))}</small>}</dd>
+              <dt><span className="swatch rejected" />{t('squeeze.rejected')} “{tokenLabel(pos.rejected)}”</dt>
+              <dd>{formatValue(probs[pos.rejected])}{before && <small>{was(before(pos.rejected))}</small>}</dd>
+              <dt><span className="swatch other" />{t('squeeze.other')} “{tokenLabel(top)}”</dt>
+              <dd>{formatValue(probs[top])}{before && <small>{was(before(top))}</small>}</dd>
             </dl>
           </div>
         );

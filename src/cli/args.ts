@@ -14,7 +14,8 @@ const runKeys = Object.keys(RunSchema.shape).join(', ');
 export const USAGE = `Usage: npm run experiment -- (--preset <id> | --link '<url>' | --config file.json) [options]
 
   --preset <id>              ${presets}
-  --link <url>               a teaching link copied from the app (the whole experiment)
+  --link <url>               a teaching link copied from the app (the whole experiment);
+                             links may carry lang=zh or lang=en: the app's language, ignored here
   --config <file.json>       an experiment as JSON (see README); merged over --preset or --link
   --model ${MODEL_IDS.join('|').padEnd(19)}model size (default: the preset's)
   --steps <N>                training steps, ${describeRange(LIMITS.steps)} (default: the preset's)

@@ -4,6 +4,7 @@
  * asks for it, optional autoplay. Landmarks and a heading as on any page.
  */
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { autoplay } from '../state/autoplay';
 import { shareUrl } from '../state/share';
 import { labStore } from '../state/store';
@@ -15,15 +16,9 @@ import { LookFor } from '../ui/PresetBar';
 import { RunTable } from '../ui/RunTable';
 import { Settings } from '../ui/Settings';
 import { Transport } from '../ui/Transport';
+import { presetText } from '../ui/sourceText';
 import { useLab } from '../ui/useLab';
-
-const TEXT = {
-  name: 'DPO/IPO Lab',
-  full: 'open the full lab ↗',
-  results: 'Results',
-  foot: (backend: string) => `${backend} · trains in your browser`,
-  starting: 'starting…',
-};
+import { useMessage } from '../ui/useMessage';
 
 export function EmbedApp() {
   const embed = useLab((s) => s.embed);
@@ -31,6 +26,8 @@ export function EmbedApp() {
   const backend = useLab((s) => s.training.backend);
   const preset = useLab((s) => PRESETS.find((p) => p.id === (s.presetId ?? s.basePresetId)));
   const autoplayed = useRef(false);
+  const { t } = useTranslation();
+  const msg = useMessage();
   useEffect(() => {
     if (embed.autoplay && !autoplayed.current && state === 'idle') {
       autoplayed.current = true;
@@ -42,15 +39,15 @@ export function EmbedApp() {
   return (
     <div className="app embed" data-testid="embed">
       <header className="embed-head">
-        <h1>{TEXT.name}</h1>
-        {preset && <span className="embed-title">§{preset.section} {preset.title}</span>}
-        <a href={full} target="_blank" rel="noopener">{TEXT.full}</a>
+        <h1>{t('app.name')}</h1>
+        {preset && <span className="embed-title">§{preset.section} {presetText(preset, 'title')}</span>}
+        <a href={full} target="_blank" rel="noopener">{t('embed.full')}</a>
       </header>
       <main>
         <Notices />
         <Transport />
         <LookFor compact />
-        <section aria-label={TEXT.results}>
+        <section aria-label={t('app.results')}>
           <RunLegend />
           <div className="chart-grid">
             {embed.charts.map((id) => <ChartById key={id} id={id} />)}
@@ -64,7 +61,7 @@ export function EmbedApp() {
           </div>
         )}
       </main>
-      <footer className="embed-foot" data-testid="backend" data-backend={backend?.active ?? ''}>{backend ? TEXT.foot(backend.reason) : TEXT.starting}</footer>
+      <footer className="embed-foot" data-testid="backend" data-backend={backend?.active ?? ''}>{backend ? t('embed.foot', { backend: msg(backend.reason) }) : t('header.starting')}</footer>
     </div>
   );
 }

@@ -4,14 +4,15 @@
  * spirit of tensorflow/playground's state.ts. Pure TS (the command line reads
  * links too).
  *
- * Format: `#v=1&s=<lz-string of {key: value}>` plus readable embed flags
- * (`&embed=1&autoplay=1&controls=1&charts=pi-rej,sigma`). Values equal to the
+ * Format: `#v=1&s=<lz-string of {key: value}>` plus readable flags
+ * (`&embed=1&autoplay=1&controls=1&charts=pi-rej,sigma&lang=zh`). Values equal to the
  * default are left out. Decoding never throws: every field is validated on
  * its own; a bad or unknown one falls back to the default with a notice.
  */
 // lz-string is CommonJS: its default export is what both Node and the bundler see.
 import LZString from 'lz-string';
 import { z } from 'zod';
+import { parseLanguage } from '../i18n/languages';
 import { MODEL_PRESETS } from '../model/config';
 import { answerLabels, ktoDataProblem, validateData, withLabels, type PreferencePair } from '../train/data';
 import { adapterRankProblem, describeIssues, ExperimentSchema, PairSchema, type Experiment } from '../train/experiment';
@@ -187,6 +188,11 @@ const FLAGS: Field<unknown>[] = [
     // Parsed with URL (origin.ts): scheme://host[:port] only. A refused origin leaves the embed talking to no page (embed/api.ts).
     schema: z.string().max(200).transform((o, ctx) => parseOrigin(o) ?? (ctx.addIssue({ code: 'custom', message: 'not an origin like https://blog.example: http or https, a host, an optional port, nothing else' }), z.NEVER)),
     get: (s) => (s.embed.parentOrigin ?? '') as never, set: (s, v) => void (s.embed.parentOrigin = (v as string) || null) }),
+  // The UI's language (lang=zh or lang=en); without it, the reader's browser decides. The command line ignores it.
+  field({
+    key: 'lang', name: 'language',
+    schema: z.string().max(20).transform((v, ctx) => parseLanguage(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a language of this lab: en or zh' }), z.NEVER)),
+    get: (s) => (s.view.lang ?? '') as never, set: (s, v) => void (s.view.lang = v as LinkState['view']['lang']) }),
 ];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

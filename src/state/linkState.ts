@@ -4,6 +4,7 @@
  */
 import { parseExperiment, type Experiment } from '../train/experiment';
 import { PRESETS } from '../train/presets';
+import type { Language } from '../i18n/languages';
 import type { BackendChoice } from '../worker/protocol';
 import { fillSlots } from './shades';
 import type { TextMode } from './vocab';
@@ -26,6 +27,8 @@ export interface ViewState {
   squeezeBranch: 'chosen' | 'rejected';
   squeezePair: number;
   textMode: TextMode;
+  /** The UI's language when a link or the header's switch chose it; null: the browser's. */
+  lang: Language | null;
 }
 
 export interface EmbedOptions {
@@ -50,7 +53,7 @@ export interface LinkState {
 export const DEFAULT_PRESET = PRESETS.find((p) => p.id === 'beta-sweep')!;
 
 export function defaultView(runs: readonly { loss: string }[]): ViewState {
-  return { theme: 'system', hidden: runs.map(() => false), shades: fillSlots(runs, []), lossLog: true, rewardMetric: 'rewards/margins', hRun: 0, squeezeBranch: 'rejected', squeezePair: 0, textMode: 'ids' };
+  return { theme: 'system', hidden: runs.map(() => false), shades: fillSlots(runs, []), lossLog: true, rewardMetric: 'rewards/margins', hRun: 0, squeezeBranch: 'rejected', squeezePair: 0, textMode: 'ids', lang: null };
 }
 
 export function defaultLinkState(): LinkState {

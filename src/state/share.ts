@@ -30,7 +30,8 @@ export function bootFromUrl(href: string): void {
 
 /** Replaces the whole experiment and view (postMessage setState, pasted links). */
 export function applyLinkState(link: LinkState, notices: string[] = []): void {
-  labStore.setState((s) => ({ experiment: link.experiment, presetId: link.presetId, basePresetId: link.basePresetId, view: { ...defaultView(link.experiment.runs), ...link.view }, embed: s.embed }));
+  // The language stays as it is unless the new link names one.
+  labStore.setState((s) => ({ experiment: link.experiment, presetId: link.presetId, basePresetId: link.basePresetId, view: { ...defaultView(link.experiment.runs), ...link.view, lang: link.view.lang ?? s.view.lang }, embed: s.embed }));
   for (const n of notices) notify('info', `Link: ${n}.`);
   reloadExperiment();
 }

@@ -1,9 +1,11 @@
 /** The lab's page: controls on one side, charts and explanations on the other. */
+import { useTranslation } from 'react-i18next';
 import { Charts, RunLegend } from './Charts';
 import { DataEditor } from './DataEditor';
 import { Explain } from './Explain';
 import { FinalTable } from './FinalTable';
 import { Header } from './Header';
+import { LanguageSwitch } from './LanguageSwitch';
 import { Notices } from './Notices';
 import { LookFor, PresetBar } from './PresetBar';
 import { RunTable } from './RunTable';
@@ -14,9 +16,11 @@ import { ExportPanel } from './ExportPanel';
 import { SharePanel } from './SharePanel';
 
 export function App() {
+  const { t } = useTranslation();
   return (
     <div className="app">
       <Header>
+        <LanguageSwitch />
         <SharePanel />
       </Header>
       <Notices />
@@ -27,15 +31,15 @@ export function App() {
           <RunTable />
           <Settings />
           <details className="panel">
-            <summary>Data</summary>
+            <summary>{t('app.data')}</summary>
             <DataEditor />
           </details>
           <details className="panel">
-            <summary>Export and weights</summary>
+            <summary>{t('app.exportWeights')}</summary>
             <ExportPanel />
           </details>
         </aside>
-        <section className="results" aria-label="Results">
+        <section className="results" aria-label={t('app.results')}>
           <LookFor />
           <RunLegend />
           <Charts />
@@ -44,9 +48,7 @@ export function App() {
         </section>
       </main>
       <Explain />
-      <footer className="app-footer">
-        Reproduces the MA-RLHF “hand-written DPO” notebook (§6.2–6.3). Training runs in your browser with TensorFlow.js; nothing leaves this page.
-      </footer>
+      <footer className="app-footer">{t('app.footer')}</footer>
     </div>
   );
 }

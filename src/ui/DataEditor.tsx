@@ -3,6 +3,7 @@
  * validation messages. Edits apply together (one restart), not per keystroke.
  */
 import { Fragment, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { setData, setView } from '../state/actions';
 import { formatTokens, parseTokens, WORDS, CHARS, type TextMode } from '../state/vocab';
 import { answerLabels, NOTEBOOK_PAIR, withLabels, type AnswerLabel, type PreferencePair } from '../train/data';
@@ -10,6 +11,7 @@ import { LIMITS } from '../train/limits';
 import { MODEL_PRESETS } from '../model/config';
 import { CloseIcon } from './icons';
 import { useLab } from './useLab';
+import { useMessage } from './useMessage';
 
 type Part = 'prompt' | 'chosen' | 'rejected';
 const PARTS: Part[] = ['prompt', 'chosen', 'rejected'];
@@ -26,13 +28,16 @@ export function DataEditor() {
   const vocabSize = useLab((s) => MODEL_PRESETS[s.experiment.model].vocabSize);
   const [texts, setTexts] = useState<Texts>(() => toTexts(data, mode));
   const [problems, setProblems] = useState<string[]>([]);
+  const { t } = useTranslation();
+  const msg = useMessage();
+  const partName = (part: Part) => t(`data.part.${part}`);
   useEffect(() => {
     setTexts(toTexts(data, mode));
     setProblems([]);
   }, [data, mode]);
 
   const parsed = texts.map((t) => Object.fromEntries(PARTS.map((p) => [p, parseTokens(t[p], mode, vocabSize)])) as Record<Part, ReturnType<typeof parseTokens>>);
-  const fieldErrors = parsed.flatMap((p, i) => PARTS.flatMap((part) => ('error' in p[part] ? [`pair ${i + 1} ${part}: ${(p[part] as { error: string }).error}`] : [])));
+  const fieldErrors = parsed.flatMap((p, i) => PARTS.flatMap((part) => ('error' in p[part] ? [t('data.fieldError', { n: i + 1, part: partName(part), error: msg((p[part] as { error: string }).error) })] : [])));
   const dirty = JSON.stringify(texts) !== JSON.stringify(toTexts(data, mode));
 
   const apply = () => {
@@ -47,26 +52,27 @@ export function DataEditor() {
   const label = (i: number, answer: 'chosen' | 'rejected', value: AnswerLabel) => setTexts((t) => t.map((row, j) => (j === i ? { ...row, labels: { ...row.labels, [answer]: value } } : row)));
 
   return (
-    <section className="data-editor" aria-label="Preference data">
-      <h2>Data</h2>
-      <div className="data-mode" role="radiogroup" aria-label="Show tokens as">
+    <section className="data-editor" aria-label={t('data.region')}>
+      <h2>{t('data.heading')}</h2>
+      <div className="data-mode" role="radiogroup" aria-label={t('data.showAs')}>
         {(['ids', 'words', 'chars'] as TextMode[]).map((m) => (
           <label key={m}>
-            <input type="radio" name="text-mode" checked={mode === m} onChange={() => setView({ textMode: m })} /> {m === 'ids' ? 'token ids' : m === 'words' ? 'words' : 'characters'}
+            <input type="radio" name="text-mode" checked={mode === m} onChange={() => setView({ textMode: m })} /> {t(`data.mode.${m}`)}
           </label>
         ))}
       </div>
       {mode !== 'ids' && (
         <p className="hint">
-          Vocabulary ({mode}): {mode === 'words' ? WORDS.slice(1).join(' ') : [...CHARS].map((c) => (c === ' ' ? '␣' : c)).join(' ')}
+          {mode === 'words' ? t('data.vocabWords') : t('data.vocabChars')}{' '}
+          <span lang="en">{mode === 'words' ? WORDS.slice(1).join(' ') : [...CHARS].map((c) => (c === ' ' ? '␣' : c)).join(' ')}</span>
         </p>
       )}
-      {texts.map((t, i) => (
+      {texts.map((row, i) => (
         <fieldset key={i} className="pair" data-testid={`pair-${i}`}>
           <legend>
-            pair {i + 1}
+            {t('data.pair', { n: i + 1 })}
             {texts.length > 1 && (
-              <button type="button" className="icon" aria-label={`Remove pair ${i + 1}`} onClick={() => setTexts((x) => x.filter((_, j) => j !== i))}><CloseIcon /></button>
+              <button type="button" className="icon" aria-label={t('data.removePair', { n: i + 1 })} onClick={() => setTexts((x) => x.filter((_, j) => j !== i))}><CloseIcon /></button>
             )}
           </legend>
           {PARTS.map((part) => {
@@ -74,16 +80,16 @@ export function DataEditor() {
             return (
               <Fragment key={part}>
                 <label className={`field pair-${part}`}>
-                  <span className="field-label">{part}</span>
-                  <input value={t[part]} aria-label={`Pair ${i + 1} ${part}`} aria-invalid={'error' in err} onChange={(e) => edit(i, part, e.target.value)} onKeyDown={(e) => e.key === 'Enter' && apply()} />
+                  <span className="field-label">{partName(part)}</span>
+                  <input value={row[part]} aria-label={t('data.partAria', { n: i + 1, part: partName(part) })} aria-invalid={'error' in err} onChange={(e) => edit(i, part, e.target.value)} onKeyDown={(e) => e.key === 'Enter' && apply()} />
                 </label>
                 {part !== 'prompt' && (
                   <select
-                    className="answer-label" aria-label={`Pair ${i + 1} ${part} label`} value={t.labels[part]} onChange={(e) => label(i, part, e.target.value as AnswerLabel)}
-                    title="KTO reads each answer on its own, as desirable or undesirable; the paired losses read chosen against rejected"
+                    className="answer-label" aria-label={t('data.labelAria', { n: i + 1, part: partName(part) })} value={row.labels[part]} onChange={(e) => label(i, part, e.target.value as AnswerLabel)}
+                    title={t('data.labelTitle')}
                   >
-                    <option value="desirable">KTO: desirable</option>
-                    <option value="undesirable">KTO: undesirable</option>
+                    <option value="desirable">{t('data.desirable')}</option>
+                    <option value="undesirable">{t('data.undesirable')}</option>
                   </select>
                 )}
               </Fragment>
@@ -92,13 +98,13 @@ export function DataEditor() {
         </fieldset>
       ))}
       <div className="data-actions">
-        <button type="button" onClick={() => setTexts((x) => [...x, ...toTexts([NOTEBOOK_PAIR], mode)])} disabled={texts.length >= LIMITS.pairs.max}>+ Pair</button>
-        <button type="button" className="primary" onClick={apply} disabled={!dirty} data-testid="apply-data">Apply data</button>
-        {dirty && <button type="button" onClick={() => setTexts(toTexts(data, mode))}>Undo edits</button>}
+        <button type="button" onClick={() => setTexts((x) => [...x, ...toTexts([NOTEBOOK_PAIR], mode)])} disabled={texts.length >= LIMITS.pairs.max}>{t('data.addPair')}</button>
+        <button type="button" className="primary" onClick={apply} disabled={!dirty} data-testid="apply-data">{t('data.apply')}</button>
+        {dirty && <button type="button" onClick={() => setTexts(toTexts(data, mode))}>{t('data.undo')}</button>}
       </div>
       {(problems.length > 0 || (dirty && fieldErrors.length > 0)) && (
         <ul className="problems" role="alert" data-testid="data-problems">
-          {(problems.length > 0 ? problems : fieldErrors).map((p) => <li key={p}>{p}</li>)}
+          {(problems.length > 0 ? problems : fieldErrors).map((p) => <li key={p}>{msg(p)}</li>)}
         </ul>
       )}
     </section>

@@ -4,33 +4,41 @@
  */
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
+import type { TFunction } from 'i18next';
 import { memo, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
 import { LOSS_CATALOG, LOSS_IDS } from '../train/catalog';
 import type { Granularity } from '../train/data';
-import { KL_HELP, KL_METRIC, METRIC_HELP, SCALAR_METRICS } from '../train/metrics';
+import { KL_METRIC, SCALAR_METRICS } from '../train/metrics';
 import { paramCountOf } from './paramCount';
+import { rich } from './rich';
 import { ScrollBox } from './ScrollBox';
+import { lossLabel, lossSummary, metricHelp } from './sourceText';
 import { useLab } from './useLab';
 
-const TEXT = {
-  formula: 'Formula (scrolls sideways)',
-  lossTable: 'Loss zoo (scrolls sideways)',
-  lossColumns: ['loss', 'per unit', 'what it does', 'paper'],
-  model: (m: ModelPresetId) => {
-    const c = MODEL_PRESETS[m];
-    const size = `${c.numLayers} layers, hidden size ${c.hiddenSize}, ${paramCountOf(m).toLocaleString('en')} parameters`;
-    return m === 'notebook' ? `the notebook's: ${size}` : `the ${m} one: ${size}; the notebook's has ${(paramCountOf('notebook') / 1e6).toFixed(1)} M`;
-  },
-  data: (pairs: { prompt: number[]; chosen: number[]; rejected: number[] }[]) => {
-    if (pairs.length > 1) return `${pairs.length} preference pairs (prompts of ${range(pairs.map((p) => p.prompt.length))} tokens, answers of ${range(pairs.flatMap((p) => [p.chosen.length, p.rejected.length]))})`;
-    const p = pairs[0]!;
-    const answers = p.chosen.length === p.rejected.length ? `a chosen and a rejected ${p.chosen.length}-token answer` : `a ${p.chosen.length}-token chosen and a ${p.rejected.length}-token rejected answer`;
-    return `one preference: a ${p.prompt.length}-token prompt, ${answers}`;
-  },
-  granularity: (g: Granularity) =>
-    g === 'token' ? 'and the token-level losses average over the answer tokens, as the notebook does.' : 'and at sequence level the losses compare whole answers (log-probs summed over the answer, as in the DPO paper and TRL).',
-};
+type Pair = { prompt: number[]; chosen: number[]; rejected: number[] };
+
+/** The model in use, in words (its size from the catalogue). */
+function modelText(t: TFunction, m: ModelPresetId): string {
+  const c = MODEL_PRESETS[m];
+  const size = t('explain.modelSize', { layers: c.numLayers, hidden: c.hiddenSize, params: paramCountOf(m).toLocaleString('en') });
+  return m === 'notebook'
+    ? t('explain.modelNotebook', { size })
+    : t('explain.modelOther', { name: t(`settings.modelName.${m}`), size, millions: (paramCountOf('notebook') / 1e6).toFixed(1) });
+}
+
+/** The data in use, in words. */
+function dataText(t: TFunction, pairs: Pair[]): string {
+  if (pairs.length > 1) {
+    return t('explain.dataMany', { n: pairs.length, prompts: range(pairs.map((p) => p.prompt.length)), answers: range(pairs.flatMap((p) => [p.chosen.length, p.rejected.length])) });
+  }
+  const p = pairs[0]!;
+  const answers = p.chosen.length === p.rejected.length
+    ? t('explain.answersSame', { n: p.chosen.length })
+    : t('explain.answersDiffer', { chosen: p.chosen.length, rejected: p.rejected.length });
+  return t('explain.dataOne', { prompt: p.prompt.length, answers });
+}
 
 const range = (xs: number[]) => {
   const [a, b] = [Math.min(...xs), Math.max(...xs)];
@@ -38,9 +46,10 @@ const range = (xs: number[]) => {
 };
 
 function TeX({ tex, block = false }: { tex: string; block?: boolean }) {
+  const { t } = useTranslation();
   const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, displayMode: block }), [tex, block]);
   return block ? (
-    <ScrollBox label={TEXT.formula} className="math"><div dangerouslySetInnerHTML={{ __html: html }} /></ScrollBox>
+    <ScrollBox label={t('explain.formula')} className="math"><div dangerouslySetInnerHTML={{ __html: html }} /></ScrollBox>
   ) : (
     <span dangerouslySetInnerHTML={{ __html: html }} />
   );
@@ -51,101 +60,90 @@ export function Explain() {
   const model = useLab((s) => s.experiment.model);
   const data = useLab((s) => s.experiment.data);
   const granularity = useLab((s) => s.experiment.granularity);
-  return <ExplainBody model={model} data={data} granularity={granularity} />;
+  const { i18n } = useTranslation();
+  return <ExplainBody model={model} data={data} granularity={granularity} lang={i18n.language} />;
 }
 
-function ExplainImpl({ model, data, granularity }: { model: ModelPresetId; data: Parameters<typeof TEXT.data>[0]; granularity: Granularity }) {
+/** The inline formulas the panel's texts name ({pi}, {h}, …): the same in both languages. */
+const F = {
+  pi: <TeX tex="\pi" />,
+  piRef: <TeX tex="\pi_{ref}" />,
+  t: <TeX tex="t" />,
+  h: <TeX tex="h" />,
+  beta: <TeX tex="\beta" />,
+  betaSpaced: <TeX tex="\ \beta" />,
+  logChosen: <TeX tex={String.raw`\ \log\pi(c_t) \le 0`} />,
+  bound: <TeX tex={String.raw`\ h_t \le \log\frac{\pi_{ref}(r_t)}{\pi_{ref}(c_t)} - \log \pi(r_t)`} />,
+  toZero: <TeX tex={String.raw`\ \pi(r_t) \to 0`} />,
+  target: <TeX tex={String.raw`h^* = \frac{1}{2\beta}`} />,
+  sigma: <TeX tex={String.raw`\ \sigma(\beta h^*) = \sigma(\tfrac12) \approx 0.6225`} />,
+  piRej: <TeX tex="\pi(r)" />,
+};
+
+// `lang` only re-renders the memoised panel when the language changes.
+function ExplainImpl({ model, data, granularity }: { model: ModelPresetId; data: Pair[]; granularity: Granularity; lang: string }) {
+  const { t } = useTranslation();
+  const columns = [t('explain.columns.loss'), t('explain.columns.unit'), t('explain.columns.does'), t('explain.columns.paper')];
   return (
-    <section className="explain" aria-label="Explanations">
-      <h2>What is going on</h2>
+    <section className="explain" aria-label={t('explain.region')}>
+      <h2>{t('explain.heading')}</h2>
       <div className="explain-grid">
         <article>
-          <h3>The experiment</h3>
-          <p>
-            A small Llama ({TEXT.model(model)}) is the policy <TeX tex="\pi" />; a second, independently
-            initialised copy is the frozen reference <TeX tex="\pi_{ref}" />. They see {TEXT.data(data)}. For every answer
-            token <TeX tex="t" /> the implicit reward margin is
-          </p>
+          <h3>{t('explain.experiment.heading')}</h3>
+          <p>{rich(t('explain.experiment.text', { model: modelText(t, model), data: dataText(t, data) }), F)}</p>
           <TeX block tex={String.raw`h_t = \log\frac{\pi(c_t)}{\pi_{ref}(c_t)} - \log\frac{\pi(r_t)}{\pi_{ref}(r_t)}`} />
-          <p>{TEXT.granularity(granularity)}</p>
+          <p>{granularity === 'token' ? t('explain.granularityToken') : t('explain.granularitySequence')}</p>
         </article>
         <article>
-          <h3>DPO: no floor for the rejected token</h3>
+          <h3>{t('explain.dpo.heading')}</h3>
           <TeX block tex={String.raw`\mathcal{L}_{DPO} = -\log\sigma(\beta h)`} />
           <TeX block tex={String.raw`\frac{\partial \mathcal{L}}{\partial h} = -\beta\,\sigma(-\beta h) < 0`} />
-          <p>
-            The gradient never reaches zero for a finite margin, so training keeps raising <TeX tex="h" />. Because
-            <TeX tex={String.raw`\ \log\pi(c_t) \le 0`} />, the margin is bounded by
-            <TeX tex={String.raw`\ h_t \le \log\frac{\pi_{ref}(r_t)}{\pi_{ref}(c_t)} - \log \pi(r_t)`} />: the only way up is
-            <TeX tex={String.raw`\ \pi(r_t) \to 0`} />. With a preference that is always the same, DPO's optimum sends the rejected
-            probability to zero whatever <TeX tex="\beta" /> is; <TeX tex="\beta" /> only changes the speed (Azar et al. 2023, §4.2).
-          </p>
+          <p>{rich(t('explain.dpo.text'), F)}</p>
         </article>
         <article>
-          <h3>IPO: a target, so it stops</h3>
+          <h3>{t('explain.ipo.heading')}</h3>
           <TeX block tex={String.raw`\mathcal{L}_{IPO} = \left(h - \frac{1}{2\beta}\right)^2`} />
           <TeX block tex={String.raw`\frac{\partial \mathcal{L}}{\partial h} = 2\left(h - \frac{1}{2\beta}\right)`} />
-          <p>
-            The gradient vanishes at <TeX tex={String.raw`h^* = \frac{1}{2\beta}`} />, so the policy stops there, and
-            <TeX tex={String.raw`\ \sigma(\beta h^*) = \sigma(\tfrac12) \approx 0.6225`} /> for every <TeX tex="\beta" />. A larger
-            <TeX tex="\ \beta" /> sets a smaller target, keeps the policy closer to the reference, and leaves <TeX tex="\pi(r)" /> higher.
-            With a large learning rate plain SGD overshoots the target and oscillates before settling; Adam keeps fluctuating around it.
-          </p>
+          <p>{rich(t('explain.ipo.text'), F)}</p>
         </article>
       </div>
-      <h3>Replaying the notebook exactly</h3>
-      <p>
-        With <b>Replay the notebook exactly</b> on, the lab starts from the weights PyTorch builds after <code>torch.manual_seed(seed)</code>
-        (the reference is the notebook's first model, the policy its fourth) and shows the notebook's printed numbers. The notebook has
-        three quirks, none of which changes the lesson:
-      </p>
+      <h3>{t('explain.replay.heading')}</h3>
+      <p>{rich(t('explain.replay.text'), { replay: t('settings.replay') })}</p>
       <ul className="quirks">
-        <li>
-          <b>Its initial weights</b> come from PyTorch's generator and Hugging Face's initialisation order, not from the lab's own
-          generator: other random numbers, the same kind of model.
-        </li>
-        <li>
-          <b>Its attention</b> is given the answer mask as <code>attention_mask</code>, so the prompt counts as padding and each answer
-          token attends only to the answer before it: the policy still learns a deterministic preference, only from less context.
-        </li>
-        <li>
-          <b>Its <code>x_rejected</code></b> is built from the chosen sequence, so the rejected tokens are scored on the chosen answer's
-          logits: both answers still pull on the same positions, and DPO still drives <TeX tex={String.raw`\pi(r)`} /> to zero while IPO stops.
-        </li>
+        <li>{rich(t('explain.replay.weights'))}</li>
+        <li>{rich(t('explain.replay.attention'))}</li>
+        <li>{rich(t('explain.replay.rejected'), F)}</li>
       </ul>
-      <h3>The loss zoo</h3>
-      <ScrollBox label={TEXT.lossTable} className="table-wrap">
+      <h3>{t('explain.zoo')}</h3>
+      <ScrollBox label={t('explain.lossTable')} className="table-wrap">
         <table className="loss-table stack">
           <thead>
-            <tr>{TEXT.lossColumns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
+            <tr>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
           </thead>
           <tbody>
             {LOSS_IDS.map((id) => {
               const l = LOSS_CATALOG[id];
               return (
                 <tr key={id}>
-                  <td data-label={TEXT.lossColumns[0]}>{l.label}</td>
-                  <td data-label={TEXT.lossColumns[1]}><ScrollBox label={TEXT.formula} className="formula"><TeX tex={l.formula} /></ScrollBox></td>
-                  <td data-label={TEXT.lossColumns[2]}>{l.summary} {l.aggregate === 'mean' && <em>Sequence level: length-averaged log-probs.</em>}</td>
-                  <td data-label={TEXT.lossColumns[3]} className="paper">{l.paper}</td>
+                  <td data-label={columns[0]}>{lossLabel(id)}</td>
+                  <td data-label={columns[1]}><ScrollBox label={t('explain.formula')} className="formula"><TeX tex={l.formula} /></ScrollBox></td>
+                  <td data-label={columns[2]}>{lossSummary(id)} {l.aggregate === 'mean' && <em>{t('explain.meanAggregate')}</em>}</td>
+                  {/* Papers are cited by their own (English) titles, as the course's references do. */}
+                  <td data-label={columns[3]} className="paper" lang="en">{l.paper}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
       </ScrollBox>
-      <h3>Metrics</h3>
+      <h3>{t('explain.metrics')}</h3>
       <dl className="glossary">
-        {SCALAR_METRICS.map((m) => (
+        {[...SCALAR_METRICS, KL_METRIC as typeof KL_METRIC].map((m) => (
           <div key={m}>
             <dt><code>{m}</code></dt>
-            <dd>{METRIC_HELP[m]}</dd>
+            <dd>{metricHelp(m)}</dd>
           </div>
         ))}
-        <div>
-          <dt><code>{KL_METRIC}</code></dt>
-          <dd>{KL_HELP}</dd>
-        </div>
       </dl>
     </section>
   );

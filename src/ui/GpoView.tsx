@@ -4,11 +4,12 @@
  * math is the catalogue's (train/catalog.ts), the drawing the chart's.
  */
 import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useRunStyles } from './useRunStyles';
 import { GpoChart, type GpoCurve, type GpoPoint } from '../charts/GpoChart';
 import { GPO, GPO_FAMILIES, gpoFamilyOf, type GpoFamily } from '../train/catalog';
 import { hMetric } from '../train/metrics';
-import { runName } from '../train/run';
+import { gpoLabel, runLabel } from './sourceText';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 
@@ -27,15 +28,16 @@ export function GpoView() {
   const hidden = useLab((s) => s.view.hidden);
   const N = useLab((s) => s.answerLength);
   const series = useLive((s) => s.series, 8, visible);
+  const { t } = useTranslation();
   const points = useMemo<GpoPoint[]>(() => runs.flatMap((r, i) => {
     const family = gpoFamilyOf(r.loss);
     if (!family || hidden[i]) return [];
     return Array.from({ length: N }, (_, k) => series[i]?.metrics[hMetric(k)]?.at(-1)).flatMap((h, k) => {
       if (h === undefined || !Number.isFinite(h)) return [];
       const x = r.beta * h;
-      return [{ key: `r${i}k${k}`, name: `${runName(r)}, token ${k + 1}`, color: styles[i]!.color, x, f: GPO[family].f(x), weight: GPO[family].weight(x) }];
+      return [{ key: `r${i}k${k}`, name: t('gpo.point', { name: runLabel(r), k: k + 1 }), color: styles[i]!.color, x, f: GPO[family].f(x), weight: GPO[family].weight(x) }];
     });
-  }), [runs, styles, hidden, N, series]);
+  }), [runs, styles, hidden, N, series, t]);
   const families = useMemo(() => {
     const present = GPO_FAMILIES.filter((g) => runs.some((r) => gpoFamilyOf(r.loss) === g));
     return present.length > 0 ? present : [...GPO_FAMILIES];
@@ -47,19 +49,15 @@ export function GpoView() {
   }, [points]);
   const xs = useMemo(() => Array.from({ length: GRID }, (_, i) => lo + ((hi - lo) * i) / (GRID - 1)), [lo, hi]);
   const curves = useMemo<GpoCurve[]>(() => families.map((g) => ({
-    key: g, label: `${GPO[g].label}: f(x) = ${g === 'logistic' ? 'log(1 + e^−x)' : g === 'hinge' ? 'max(0, 1 − x)' : '(x − ½)²'}`,
+    key: g, label: `${gpoLabel(g)}${t('common.colon')}f(x) = ${g === 'logistic' ? 'log(1 + e^−x)' : g === 'hinge' ? 'max(0, 1 − x)' : '(x − ½)²'}`,
     f: xs.map(GPO[g].f), weight: xs.map(GPO[g].weight), ...CURVE_STYLE[g],
-  })), [families, xs]);
+  })), [families, xs, t]);
   const step = Math.max(0, ...series.map((s) => s.metrics.loss?.length ?? 0));
   return (
     <div ref={ref} className="live gpo-live">
       <GpoChart
         xs={xs} curves={curves} points={points} step={step}
-        note={
-          'DPO\'s weight σ(−βh) shrinks but never reaches 0, so it keeps pushing h up; the hinge\'s is exactly 0 past βh = 1; ' +
-          'IPO\'s square changes sign at βh = ½ (its target h = 1/(2β)) and pulls h back from beyond it. Only DPO, hinge and IPO runs have points ' +
-          '(at sequence level their loss sees the whole answer\'s h, the points each token\'s).'
-        }
+        note={t('gpo.note')}
       />
     </div>
   );

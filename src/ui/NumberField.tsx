@@ -3,6 +3,11 @@
  * blur, and shows why a value was refused (nothing is applied then).
  */
 import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMessage } from './useMessage';
+
+/** Why the text was refused: kept as what it is, so it shows in the language of the moment. */
+type Refusal = { kind: 'nan'; text: string } | { kind: 'whole' } | { kind: 'problems'; problems: string[] };
 
 interface Props {
   label: string;
@@ -17,20 +22,22 @@ interface Props {
 
 export function NumberField({ label, value, onCommit, integer = false, className, hideLabel, title }: Props) {
   const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Refusal | null>(null);
   const id = useId();
+  const { t } = useTranslation();
+  const msg = useMessage();
   useEffect(() => {
     setText(String(value));
     setError(null);
   }, [value]);
   const commit = () => {
-    const t = text.trim();
-    const n = Number(t);
-    if (t === '' || !Number.isFinite(n)) return setError(`“${text}” is not a number`);
-    if (integer && !Number.isInteger(n)) return setError('a whole number, please');
+    const typed = text.trim();
+    const n = Number(typed);
+    if (typed === '' || !Number.isFinite(n)) return setError({ kind: 'nan', text });
+    if (integer && !Number.isInteger(n)) return setError({ kind: 'whole' });
     if (n === value) return setError(null);
     const problems = onCommit(n);
-    setError(problems.length > 0 ? problems.join('; ') : null);
+    setError(problems.length > 0 ? { kind: 'problems', problems } : null);
   };
   return (
     <label className={`field ${className ?? ''}`} htmlFor={id} title={title}>
@@ -51,7 +58,11 @@ export function NumberField({ label, value, onCommit, integer = false, className
           }
         }}
       />
-      {error && <span className="field-error" role="alert">{error}</span>}
+      {error && (
+        <span className="field-error" role="alert">
+          {error.kind === 'nan' ? t('field.notNumber', { text: error.text }) : error.kind === 'whole' ? t('field.whole') : error.problems.map(msg).join(t('common.noteSep'))}
+        </span>
+      )}
     </label>
   );
 }

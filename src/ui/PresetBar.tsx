@@ -4,47 +4,57 @@
  * says what each changed or added run is expected to do now (train/guidance.ts).
  */
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { formatValue } from '../charts/format';
 import { applyPreset } from '../state/actions';
-import { expectationText, guidanceFor, type Guidance, type SettingKey } from '../train/guidance';
+import { guidanceFor, type Guidance, type SettingKey } from '../train/guidance';
 import { PRESETS } from '../train/presets';
-import { runName, type Run } from '../train/run';
+import { expectationLabel, presetText, runLabel } from './sourceText';
 import { useLab } from './useLab';
 import { useNarrow } from './useNarrow';
 
-const TEXT = {
-  presets: 'Notebook experiments',
-  presetList: 'Presets (scroll sideways on a narrow screen)',
-  lookFor: 'What to look for',
-  modified: (section: string) => `modified from §${section}`,
-  more: (n: number) => (n === 0 ? 'Why' : `Why, and what ${n === 1 ? 'the change does' : `the ${n} changes do`}`),
-  changed: (keys: string[]) => `changed ${keys.join(', ')}`,
-  added: 'added',
-  removed: (names: string[]) => `Removed: ${names.join(', ')}.`,
-  unchanged: (n: number, total: number) =>
-    n === 0 ? 'None of the preset\'s runs is left as it was.' : n === total ? 'Its runs are unchanged: the expectation above holds for all of them.' : `The expectation above still holds for the ${n} unchanged run${n > 1 ? 's' : ''}.`,
-  setting: {
-    model: (from: unknown, to: unknown, variant: Guidance['variant']) =>
-      `Model: ${to} instead of ${from}.${to === 'tiny' && variant === 'spec' ? ' The notebook\'s learning rates barely move the tiny model: apply the preset again for its tiny run set.' : ''}`,
-    steps: (from: unknown, to: unknown) => `Steps: ${to} instead of ${from}.${Number(to) < Number(from) ? ' The story may not have played out yet.' : ''}`,
-    seed: (from: unknown, to: unknown) => `Seed ${to} instead of ${from}: other initial weights, the same story.`,
-    scoring: (from: unknown, to: unknown) => `Scoring: ${to} instead of ${from}.`,
-    granularity: (from: unknown, to: unknown) => `Granularity: ${to} instead of ${from}: a target then applies to the whole answer's margin.`,
-    data: () => 'Other preference data: the expectations hold for each pair.',
-  } satisfies Record<SettingKey, (from: unknown, to: unknown, variant: Guidance['variant']) => string>,
-  keys: { loss: 'loss', beta: 'β', lr: 'lr', optimizer: 'optimizer', labelSmoothing: 'ε', dpopLambda: 'λ', simpoGamma: 'γ', label: 'name' } as Record<keyof Run, string>,
-};
+type Values = Record<SettingKey, Record<string, string>>;
+type KeyName = 'loss' | 'beta' | 'lr' | 'optimizer' | 'labelSmoothing' | 'dpopLambda' | 'simpoGamma' | 'label';
+
+/** A setting's value as the guidance writes it (a model or scoring by its name in the UI's language; numbers as they are). */
+function settingValue(t: TFunction, key: SettingKey, v: unknown): string {
+  const names = (t('presets.value', { returnObjects: true }) as unknown as Partial<Values>)[key];
+  return names?.[String(v)] ?? String(v);
+}
+
+/** One line per setting that differs from the preset's. */
+function settingLine(t: TFunction, s: Guidance['settings'][number], variant: Guidance['variant']): string {
+  const [from, to] = [settingValue(t, s.key, s.from), settingValue(t, s.key, s.to)];
+  switch (s.key) {
+    case 'model':
+      return t('presets.setting.model', { from, to }) + (s.to === 'tiny' && variant === 'spec' ? t('presets.setting.modelTiny') : '');
+    case 'steps':
+      return t('presets.setting.steps', { from, to }) + (Number(s.to) < Number(s.from) ? t('presets.setting.stepsShort') : '');
+    case 'data':
+      return t('presets.setting.data');
+    default:
+      return t(`presets.setting.${s.key}`, { from, to });
+  }
+}
+
+function unchangedLine(t: TFunction, n: number, total: number): string {
+  if (n === 0) return t('presets.noneLeft');
+  if (n === total) return t('presets.allUnchanged');
+  return n === 1 ? t('presets.oneUnchanged') : t('presets.someUnchanged', { n });
+}
 
 export function PresetBar() {
   const presetId = useLab((s) => s.presetId);
+  const { t } = useTranslation();
   return (
-    <section className="presets" aria-label={TEXT.presets}>
-      <h2>{TEXT.presets}</h2>
+    <section className="presets" aria-label={t('presets.heading')}>
+      <h2>{t('presets.heading')}</h2>
       {/* Focusable and named: on a phone the row scrolls sideways, and a keyboard must reach that too. */}
-      <div className="preset-buttons" role="group" tabIndex={0} aria-label={TEXT.presetList}>
+      <div className="preset-buttons" role="group" tabIndex={0} aria-label={t('presets.list')}>
         {PRESETS.map((p) => (
           <button key={p.id} type="button" data-testid={`preset-${p.id}`} aria-pressed={presetId === p.id} onClick={() => applyPreset(p.id)}>
-            <span className="preset-section">{/^\d/.test(p.section) ? `§${p.section}` : p.section}</span> {p.title}
+            <span className="preset-section">{/^\d/.test(p.section) ? `§${p.section}` : p.section}</span> {presetText(p, 'title')}
           </button>
         ))}
       </div>
@@ -64,12 +74,13 @@ export function LookFor({ compact = false }: { compact?: boolean }) {
   const runs = useLab((s) => s.experiment.runs);
   const narrow = useNarrow();
   const [open, setOpen] = useState<boolean | null>(null);
+  const { t } = useTranslation();
   if (!g) return null;
   const { preset } = g;
   const line = (
     <p className="look-for-line">
-      <strong>{TEXT.lookFor}</strong>
-      {!g.exact && <span className="modified" data-testid="look-for-modified"> ({TEXT.modified(preset.section)})</span>}: {preset.headline}
+      <strong>{t('presets.lookFor')}</strong>
+      {!g.exact && <span className="modified" data-testid="look-for-modified">{t('presets.modified', { section: preset.section })}</span>}{t('common.colon')}{presetText(preset, 'headline')}
     </p>
   );
   if (compact) return <div className="look-for compact" data-testid="look-for">{line}</div>;
@@ -78,21 +89,23 @@ export function LookFor({ compact = false }: { compact?: boolean }) {
   const unchanged = runs.length - g.runs.length;
   const presetRuns = unchanged + g.runs.filter((n) => n.change === 'changed').length + g.removed.length;
   return (
-    <section className="look-for" data-testid="look-for" aria-label={TEXT.lookFor}>
+    <section className="look-for" data-testid="look-for" aria-label={t('presets.lookFor')}>
       {line}
       <details open={isOpen} onToggle={(e) => setOpen(e.currentTarget.open)}>
-        <summary>{TEXT.more(changes)}</summary>
-        <p className="look-for-text">§{preset.section} {preset.title}: {preset.lookFor}</p>
+        <summary>{changes === 0 ? t('presets.why') : changes === 1 ? t('presets.whyOne') : t('presets.whyMany', { n: changes })}</summary>
+        <p className="look-for-text">§{preset.section} {presetText(preset, 'title')}{t('common.colon')}{presetText(preset, 'lookFor')}</p>
         {!g.exact && (
           <ul className="look-for-changes" data-testid="look-for-changes">
             {g.runs.map((n) => (
               <li key={n.index} data-testid={`look-for-run-${n.index}`}>
-                <b>{runName(runs[n.index]!)}</b> ({n.change === 'added' ? TEXT.added : TEXT.changed(n.differs.map((k) => TEXT.keys[k]))}): {expectationText(n.expectation, formatValue)}.
+                <b>{runLabel(runs[n.index]!)}</b>
+                {t('presets.runNote', { what: n.change === 'added' ? t('presets.added') : t('presets.changed', { keys: n.differs.map((k) => t(`presets.keys.${k as KeyName}`)).join(t('common.listSep')) }) })}
+                {expectationLabel(n.expectation, formatValue)}{t('common.noteEnd')}
               </li>
             ))}
-            {g.removed.length > 0 && <li>{TEXT.removed(g.removed.map(runName))}</li>}
-            {g.settings.map((s) => <li key={s.key}>{TEXT.setting[s.key](s.from, s.to, g.variant)}</li>)}
-            <li>{TEXT.unchanged(unchanged, presetRuns)}</li>
+            {g.removed.length > 0 && <li>{t('presets.removed', { names: g.removed.map(runLabel).join(t('common.listSep')) })}</li>}
+            {g.settings.map((s) => <li key={s.key}>{settingLine(t, s, g.variant)}</li>)}
+            <li>{unchangedLine(t, unchanged, presetRuns)}</li>
           </ul>
         )}
       </details>

@@ -1,4 +1,5 @@
 /** Global settings: the notebook's exact replay, model size, steps, seed, scoring and granularity. */
+import { useTranslation } from 'react-i18next';
 import { setNotebookExact, setSetting } from '../state/actions';
 import { MODEL_PRESETS, type ModelPresetId } from '../model/config';
 import { paramCountOf } from './paramCount';
@@ -7,36 +8,37 @@ import { useLab } from './useLab';
 
 export function Settings() {
   const e = useLab((s) => s.experiment);
+  const { t } = useTranslation();
   return (
-    <section className="settings" aria-label="Settings">
-      <h2>Settings</h2>
-      <label className="switch" title="PyTorch's initial weights for this seed (reference = the notebook's 1st model, policy = its 4th), answer-only attention and the notebook's x_rejected quirk">
+    <section className="settings" aria-label={t('settings.heading')}>
+      <h2>{t('settings.heading')}</h2>
+      <label className="switch" title={t('settings.replayTitle')}>
         <input type="checkbox" data-testid="notebook-exact" checked={e.notebookExact} onChange={(ev) => setNotebookExact(ev.target.checked)} />
-        <span>Replay the notebook exactly <small>(its weights, attention and quirks: the printed numbers, digit for digit)</small></span>
+        <span>{t('settings.replay')} <small>{t('settings.replayNote')}</small></span>
       </label>
       <div className="settings-grid">
         <label className="field">
-          <span className="field-label">model</span>
-          <select aria-label="Model size" value={e.model} onChange={(ev) => setSetting('model', ev.target.value as ModelPresetId)}>
+          <span className="field-label">{t('settings.model')}</span>
+          <select aria-label={t('settings.modelAria')} value={e.model} onChange={(ev) => setSetting('model', ev.target.value as ModelPresetId)}>
             {(Object.keys(MODEL_PRESETS) as ModelPresetId[]).map((m) => (
-              <option key={m} value={m}>{m} ({paramCountOf(m).toLocaleString('en')} params)</option>
+              <option key={m} value={m}>{t('settings.modelOption', { name: t(`settings.modelName.${m}`), params: paramCountOf(m).toLocaleString('en') })}</option>
             ))}
           </select>
         </label>
-        <NumberField label="steps" integer value={e.steps} onCommit={(v) => setSetting('steps', v)} />
-        <NumberField label="seed" integer value={e.seed} onCommit={(v) => setSetting('seed', v)} />
+        <NumberField label={t('settings.steps')} integer value={e.steps} onCommit={(v) => setSetting('steps', v)} />
+        <NumberField label={t('settings.seed')} integer value={e.seed} onCommit={(v) => setSetting('seed', v)} />
         <label className="field">
-          <span className="field-label">scoring</span>
-          <select aria-label="Scoring" value={e.scoring} onChange={(ev) => setSetting('scoring', ev.target.value as typeof e.scoring)} title="same-position is the notebook's get_probs (no shift)">
-            <option value="same-position">same position (notebook)</option>
-            <option value="next-token">next token (standard)</option>
+          <span className="field-label">{t('settings.scoring')}</span>
+          <select aria-label={t('settings.scoringAria')} value={e.scoring} onChange={(ev) => setSetting('scoring', ev.target.value as typeof e.scoring)} title={t('settings.scoringTitle')}>
+            <option value="same-position">{t('settings.samePosition')}</option>
+            <option value="next-token">{t('settings.nextToken')}</option>
           </select>
         </label>
         <label className="field">
-          <span className="field-label">granularity</span>
-          <select aria-label="Granularity" value={e.granularity} onChange={(ev) => setSetting('granularity', ev.target.value as typeof e.granularity)}>
-            <option value="token">per token (notebook)</option>
-            <option value="sequence">per answer (DPO paper, TRL)</option>
+          <span className="field-label">{t('settings.granularity')}</span>
+          <select aria-label={t('settings.granularityAria')} value={e.granularity} onChange={(ev) => setSetting('granularity', ev.target.value as typeof e.granularity)}>
+            <option value="token">{t('settings.perToken')}</option>
+            <option value="sequence">{t('settings.perAnswer')}</option>
           </select>
         </label>
       </div>

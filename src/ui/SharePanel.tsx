@@ -4,6 +4,7 @@
  * click outside it, giving focus back to the Share button.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { embedSnippet, shareUrl } from '../state/share';
 import { labStore } from '../state/store';
 import { useLab } from './useLab';
@@ -19,6 +20,7 @@ async function copy(text: string): Promise<boolean> {
 
 function CopyBox({ label, text, multiline, testId }: { label: string; text: string; multiline?: boolean; testId: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
+  const { t } = useTranslation();
   const Box = multiline ? 'textarea' : 'input';
   return (
     <div className="copy-box">
@@ -37,27 +39,18 @@ function CopyBox({ label, text, multiline, testId }: { label: string; text: stri
           setTimeout(() => setState('idle'), 2000);
         }}
       >
-        {state === 'copied' ? 'Copied ✓' : state === 'manual' ? 'Press Ctrl+C' : 'Copy'}
+        {state === 'copied' ? t('share.copied') : state === 'manual' ? t('share.manual') : t('share.copy')}
       </button>
     </div>
   );
 }
-
-const TEXT = {
-  share: 'Share',
-  dialog: 'Share this experiment',
-  link: 'Teaching link: opens this exact experiment and view',
-  embed: 'Embed code for a blog post',
-  autoplay: 'start training when shown',
-  controls: 'let readers edit the runs',
-  weights: (which: string) => `The link does not carry the imported ${which} weights: readers get the seeded ones.`,
-};
 
 export function SharePanel() {
   const [open, setOpen] = useState(false);
   const [autoplay, setAutoplay] = useState(true);
   const [controls, setControls] = useState(false);
   const custom = useLab((s) => s.training.customWeights);
+  const { t } = useTranslation();
   useLab((s) => s.experiment); // re-render with the experiment
   useLab((s) => s.view);
   const button = useRef<HTMLButtonElement>(null);
@@ -94,21 +87,21 @@ export function SharePanel() {
   const base = window.location.href;
   return (
     <div className="share">
-      <button ref={button} type="button" data-testid="share" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen(!open)}>{TEXT.share}</button>
+      <button ref={button} type="button" data-testid="share" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen(!open)}>{t('share.share')}</button>
       {open && (
-        <div ref={panel} className="share-panel" role="dialog" aria-label={TEXT.dialog} tabIndex={-1} data-testid="share-panel">
-          <CopyBox label={TEXT.link} text={shareUrl(s, base, { on: false })} testId="share-link" />
+        <div ref={panel} className="share-panel" role="dialog" aria-label={t('share.dialog')} tabIndex={-1} data-testid="share-panel">
+          <CopyBox label={t('share.link')} text={shareUrl(s, base, { on: false })} testId="share-link" />
           <CopyBox
-            label={TEXT.embed}
+            label={t('share.embed')}
             multiline
             text={embedSnippet(s, base, { autoplay, controls, height: controls ? 900 : 640 })}
             testId="embed-code"
           />
           <div className="share-options">
-            <label><input type="checkbox" checked={autoplay} onChange={(e) => setAutoplay(e.target.checked)} /> {TEXT.autoplay}</label>
-            <label><input type="checkbox" checked={controls} onChange={(e) => setControls(e.target.checked)} /> {TEXT.controls}</label>
+            <label><input type="checkbox" checked={autoplay} onChange={(e) => setAutoplay(e.target.checked)} /> {t('share.autoplay')}</label>
+            <label><input type="checkbox" checked={controls} onChange={(e) => setControls(e.target.checked)} /> {t('share.controls')}</label>
           </div>
-          {custom.length > 0 && <p className="hint">{TEXT.weights(custom.join(' and '))}</p>}
+          {custom.length > 0 && <p className="hint">{t('share.weights', { which: custom.map((r) => t(`share.role.${r}`)).join(t('common.and')) })}</p>}
         </div>
       )}
     </div>

@@ -1,8 +1,9 @@
 /** Where the probability mass goes: the squeeze view for the inspected run. */
+import { useTranslation } from 'react-i18next';
 import { SqueezeChart } from '../charts/SqueezeChart';
 import { focusRun, setView } from '../state/actions';
 import { formatTokens } from '../state/vocab';
-import { runName } from '../train/run';
+import { runLabel } from './sourceText';
 import { useLab } from './useLab';
 import { useInView, useLive } from './useLive';
 import { useRef } from 'react';
@@ -19,6 +20,7 @@ export function Squeeze() {
   const pair = useLab((s) => s.view.squeezePair);
   const mode = useLab((s) => s.view.textMode);
   const N = useLab((s) => s.answerLength);
+  const { t } = useTranslation();
   const P = data.length;
   const p = data[pair] ?? data[0]!;
   const answer = branch === 'chosen' ? p.chosen : p.rejected;
@@ -28,31 +30,29 @@ export function Squeeze() {
     : null;
   const label = (id: number) => (id < 0 ? '–' : mode === 'ids' ? String(id) : formatTokens([id], mode));
   return (
-    <section ref={ref} className="panel squeeze-panel" aria-label="Where the probability goes">
+    <section ref={ref} className="panel squeeze-panel" aria-label={t('squeeze.heading')}>
       <header className="panel-head">
-        <h2>Where the probability goes</h2>
+        <h2>{t('squeeze.heading')}</h2>
         <div className="panel-controls">
-          <select aria-label="Run inspected" value={focus} onChange={(e) => focusRun(Number(e.target.value))}>
-            {runs.map((r, i) => <option key={i} value={i}>{runName(r)}</option>)}
+          <select aria-label={t('squeeze.run')} value={focus} onChange={(e) => focusRun(Number(e.target.value))}>
+            {runs.map((r, i) => <option key={i} value={i}>{runLabel(r)}</option>)}
           </select>
-          <select aria-label="Context" value={branch} onChange={(e) => setView({ squeezeBranch: e.target.value as 'chosen' | 'rejected' })}>
-            <option value="rejected">in the rejected answer</option>
-            <option value="chosen">in the chosen answer</option>
+          <select aria-label={t('squeeze.context')} value={branch} onChange={(e) => setView({ squeezeBranch: e.target.value as 'chosen' | 'rejected' })}>
+            <option value="rejected">{t('squeeze.inRejected')}</option>
+            <option value="chosen">{t('squeeze.inChosen')}</option>
           </select>
           {P > 1 && (
-            <select aria-label="Pair" value={pair} onChange={(e) => setView({ squeezePair: Number(e.target.value) })}>
-              {data.map((_, i) => <option key={i} value={i}>pair {i + 1}</option>)}
+            <select aria-label={t('squeeze.pairAria')} value={pair} onChange={(e) => setView({ squeezePair: Number(e.target.value) })}>
+              {data.map((_, i) => <option key={i} value={i}>{t('squeeze.pair', { n: i + 1 })}</option>)}
             </select>
           )}
         </div>
       </header>
-      <p className="hint">
-        The policy's distribution over all 32 tokens at each answer position: the chosen token solid, the rejected one striped, the others grey.
-      </p>
+      <p className="hint">{t('squeeze.hint')}</p>
       {positions ? (
         <SqueezeChart positions={positions} initial={initial && answer.map((_, k) => ({ logp: initial[entry(k)]! }))} tokenLabel={label} step={dist!.step} />
       ) : (
-        <p className="placeholder">Press Run or Step to see the distribution.</p>
+        <p className="placeholder">{t('squeeze.placeholder')}</p>
       )}
     </section>
   );

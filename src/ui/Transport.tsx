@@ -1,30 +1,14 @@
 /** Run / pause / step / reset, progress and speed; after the end, more steps. Space toggles run and pause. */
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { continueTraining, reset, step, toggleRunning } from '../state/actions';
 import { describeCost, estimateCost } from '../train/cost';
 import { LIMITS } from '../train/limits';
 import { useLab } from './useLab';
+import { useMessage } from './useMessage';
 
 /** Steps added by the button shown when training is done. */
 export const MORE_STEPS = 100;
-
-const TEXT = {
-  state: { starting: 'starting…', idle: 'ready', running: 'training', paused: 'paused', done: 'done' },
-  controls: 'Training controls',
-  costTitle: 'estimated from the model and data sizes, for a 2-core machine',
-  pause: '❚❚ Pause',
-  resume: '▶ Resume',
-  run: '▶ Run',
-  step: 'Step',
-  reset: 'Reset',
-  more: `+${MORE_STEPS} steps`,
-  moreTitle: `Train every run ${MORE_STEPS} steps more, from where it stopped`,
-  progress: 'Training progress',
-  steps: (current: number, total: number) => `step ${current} / ${total}`,
-  speed: (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} steps/s`,
-  firstStep: (ms: number) => `first step ${Math.round(ms)} ms`,
-  firstStepTitle: 'time to the first step, shader compilation or WASM warm-up included',
-} as const;
 
 export function Transport() {
   const state = useLab((s) => s.training.state);
@@ -37,29 +21,31 @@ export function Transport() {
   const running = state === 'running';
   const busy = state === 'starting';
   const done = state === 'done';
+  const { t } = useTranslation();
+  const msg = useMessage();
   return (
-    <section className="transport" aria-label={TEXT.controls}>
+    <section className="transport" aria-label={t('transport.controls')}>
       <div className="transport-buttons">
         <button type="button" className="primary" data-testid="run" onClick={toggleRunning} disabled={busy || done} aria-keyshortcuts="Space">
-          {running ? TEXT.pause : current > 0 && !done ? TEXT.resume : TEXT.run}
+          {running ? t('transport.pause') : current > 0 && !done ? t('transport.resume') : t('transport.run')}
         </button>
-        <button type="button" data-testid="step" onClick={step} disabled={busy || running || done}>{TEXT.step}</button>
-        <button type="button" data-testid="reset" onClick={reset} disabled={busy}>{TEXT.reset}</button>
+        <button type="button" data-testid="step" onClick={step} disabled={busy || running || done}>{t('transport.step')}</button>
+        <button type="button" data-testid="reset" onClick={reset} disabled={busy}>{t('transport.reset')}</button>
         {done && (
-          <button type="button" className="primary" data-testid="more-steps" title={TEXT.moreTitle} onClick={() => continueTraining(MORE_STEPS)} disabled={total >= LIMITS.steps.max}>
-            {TEXT.more}
+          <button type="button" className="primary" data-testid="more-steps" title={t('transport.moreTitle', { n: MORE_STEPS })} onClick={() => continueTraining(MORE_STEPS)} disabled={total >= LIMITS.steps.max}>
+            {t('transport.more', { n: MORE_STEPS })}
           </button>
         )}
       </div>
-      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={current} aria-label={TEXT.progress}>
+      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={current} aria-label={t('transport.progress')}>
         <div className="progress-bar" style={{ transform: `scaleX(${Math.min(1, current / Math.max(1, total))})` }} />
       </div>
       <div className="transport-status" data-testid="status" data-state={state} data-step={current}>
-        <span>{TEXT.state[state]}</span>
-        <span>{TEXT.steps(current, total)}</span>
-        {speed !== null && <span data-testid="speed">{TEXT.speed(speed)}</span>}
-        {state === 'idle' && current === 0 && <span data-testid="cost" title={TEXT.costTitle}>{describeCost(cost)}</span>}
-        {firstStep !== null && <span title={TEXT.firstStepTitle}>{TEXT.firstStep(firstStep)}</span>}
+        <span>{t(`transport.state.${state}`)}</span>
+        <span>{t('transport.steps', { current, total })}</span>
+        {speed !== null && <span data-testid="speed">{t('transport.speed', { v: speed.toFixed(speed < 10 ? 1 : 0) })}</span>}
+        {state === 'idle' && current === 0 && <span data-testid="cost" title={t('transport.costTitle')}>{msg(describeCost(cost))}</span>}
+        {firstStep !== null && <span title={t('transport.firstStepTitle')}>{t('transport.firstStep', { ms: Math.round(firstStep) })}</span>}
       </div>
     </section>
   );

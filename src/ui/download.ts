@@ -52,10 +52,10 @@ export async function chartPng(figure: HTMLElement, title: string, legend: { nam
     ctx.fillStyle = bg;
     ctx.fillRect(0, 0, width, canvas.height / scale);
     ctx.fillStyle = ink;
-    ctx.font = '600 14px system-ui, sans-serif';
+    ctx.font = "600 14px system-ui, 'Noto Sans SC', sans-serif";
     ctx.fillText(title, 10, 21);
     ctx.drawImage(img, 0, 30, width, height);
-    ctx.font = '12px system-ui, sans-serif';
+    ctx.font = "12px system-ui, 'Noto Sans SC', sans-serif";
     legend.forEach((l, i) => {
       const x = 10 + (i % 3) * (width / 3);
       const y = 30 + height + 8 + Math.floor(i / 3) * 20;

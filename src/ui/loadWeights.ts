@@ -3,7 +3,9 @@
  * size-checked, then parsed and checked in a worker (never on the page's
  * main thread), and only a file that fits the current model reaches the
  * training worker: a wrong or hostile file gets its message and changes nothing.
+ * Its notices are written in the UI's language of the moment (the worker's reason through i18n's message table).
  */
+import { currentLanguage, t, translateMessage } from '../i18n';
 import { MAX_WEIGHTS_BYTES, tooLarge } from '../model/weights';
 import { importWeights, notify } from '../state/actions';
 import { labStore } from '../state/store';
@@ -21,7 +23,7 @@ export interface WeightsFile {
 export async function loadWeightsFile(role: WeightsRole, file: WeightsFile, check: WeightsChecker = checkWeightsInWorker): Promise<boolean> {
   const name = String(file.name).slice(0, 120);
   const refuse = (why: string) => {
-    notify('error', `${name} was not loaded: ${why}.`);
+    notify('error', t('exporting.notLoaded', { name, why: translateMessage(why, currentLanguage()) }));
     return false;
   };
   // Refused before it is read: a multi-gigabyte file would only cost memory.
@@ -31,14 +33,14 @@ export async function loadWeightsFile(role: WeightsRole, file: WeightsFile, chec
   try {
     bytes = await file.arrayBuffer();
   } catch (e) {
-    return refuse(`it could not be read (${(e as Error).message})`);
+    return refuse(t('exporting.unreadable', { error: (e as Error).message }));
   }
   if (bytes.byteLength > MAX_WEIGHTS_BYTES) return refuse(tooLarge(bytes.byteLength));
   const problem = await check(bytes, model);
   if (problem !== null) return refuse(problem);
   // Checked against the model of that moment: if the user switched size meanwhile, the check says nothing.
-  if (labStore.getState().experiment.model !== model) return refuse('the model size changed while it was checked; import it again');
+  if (labStore.getState().experiment.model !== model) return refuse(t('exporting.modelChanged'));
   importWeights(role, bytes);
-  notify('info', `${name} is now the ${role === 'policy' ? 'initial policy' : 'reference'}; training restarted.`);
+  notify('info', t('exporting.loaded', { name, role: t(`exporting.role.${role}`) }));
   return true;
 }

@@ -28,6 +28,9 @@ describe('architecture', () => {
     ['charts/ reading the store', 'charts/Planted.tsx', "import { labStore } from '../state/store';\nexport const x = labStore;", /^charts\/ imports only/],
     ['zustand under worker/', 'worker/planted.ts', "import { createStore } from 'zustand/vanilla';\nexport const x = createStore;", /import no UI library/],
     ['the page reaching tfjs through train/', 'ui/Planted.tsx', "import { createComparison } from '../train/session';\nexport const x = createComparison;", /the page never loads tfjs/],
+    ['i18n/ importing the store', 'i18n/planted.ts', "import { labStore } from '../state/store';\nexport const x = labStore;", /^i18n\/ imports only/],
+    ['i18n/ importing train/ (its English comes as arguments)', 'i18n/planted.ts', "import { PRESETS } from '../train/presets';\nexport const x = PRESETS;", /^i18n\/ imports only/],
+    ['tfjs imported under i18n/', 'i18n/planted.ts', "import * as tf from '@tensorflow/tfjs';\nexport const x = tf;", /i18n\/ never imports tfjs/],
     ['a file of 400 lines', 'train/long.ts', Array.from({ length: 400 }, (_, i) => `export const x${i} = ${i};`).join('\n'), /under ~350 lines/],
   ];
   for (const [what, file, text, rule] of planted) {
@@ -46,7 +49,7 @@ describe('architecture', () => {
       if (file.startsWith('ui/')) t.set('ui/App.tsx', `import { x as planted } from './${path.basename(file, '.tsx')}';\n${tree.get('ui/App.tsx')}`);
       return rulesBroken(t);
     }));
-    const layersWithoutPlant = ['worker', 'cli', 'bench', 'state'].map((l) => `${l}/ imports only what its layer may (imports flow model <- train <- worker; state <- ui <- embed)`);
+    const layersWithoutPlant = ['worker', 'cli', 'bench', 'state'].map((l) => `${l}/ imports only what its layer may (imports flow model <- train <- worker; state <- ui <- embed; i18n <- state, charts, ui, embed)`);
     for (const r of RULES) if (!layersWithoutPlant.includes(r.name)) expect(exercised.has(r.name), r.name).toBe(true);
   });
 });

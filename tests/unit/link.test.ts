@@ -55,6 +55,7 @@ const VARIANTS: Record<string, (s: LinkState) => void> = {
   controls: (s) => void (s.embed.controls = true),
   charts: (s) => void (s.embed.charts = ['h', 'squeeze', 'pi-rej']),
   'parent origin': (s) => void (s.embed.parentOrigin = 'https://blog.example:8443'),
+  language: (s) => void (s.view.lang = 'zh'),
 };
 
 describe('teaching link', () => {
@@ -74,7 +75,7 @@ describe('teaching link', () => {
   });
 
   it('has a round-trip case for every field of the schema', () => {
-    const names = FIELDS.map((f) => f.name).concat(['embed', 'autoplay', 'controls', 'charts', 'parent origin']);
+    const names = FIELDS.map((f) => f.name).concat(['embed', 'autoplay', 'controls', 'charts', 'parent origin', 'language']);
     expect(Object.keys(VARIANTS).sort()).toEqual(names.sort());
   });
 
@@ -120,6 +121,22 @@ describe('teaching link', () => {
     expect(decodeLink('v=1&embed=yes').notices[0]).toMatch(/“embed” in the link is not valid/);
     expect(decodeLink('v=1&charts=pi-rej,bogus').notices[0]).toMatch(/charts are/);
     expect(decodeLink('v=1&origin=javascript:alert(1)').notices[0]).toMatch(/parent origin/);
+  });
+
+  it('carries the language as a readable flag (lang=zh, lang=en), and refuses another with a notice', () => {
+    const s = defaultLinkState();
+    s.view.lang = 'zh';
+    expect(encodeLink(s)).toBe('v=1&lang=zh');
+    s.view.lang = 'en';
+    expect(encodeLink(s)).toBe('v=1&lang=en');
+    expect(decodeLink('https://example.org/lab/#v=1&embed=1&lang=zh').state.view.lang).toBe('zh');
+    // A browser-style tag names the same language; without the flag, the reader's browser decides (null).
+    expect(decodeLink('v=1&lang=zh-CN').state.view.lang).toBe('zh');
+    expect(decodeLink('v=1&lang=en-GB').state.view.lang).toBe('en');
+    expect(decodeLink('v=1').state.view.lang).toBeNull();
+    const fr = decodeLink('v=1&lang=fr');
+    expect(fr.state.view.lang).toBeNull();
+    expect(fr.notices).toEqual(['“language” in the link is not valid (not a language of this lab: en or zh); using the default']);
   });
 
   it('repairs data that does not fit the granularity', () => {

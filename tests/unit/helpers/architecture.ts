@@ -67,17 +67,19 @@ const ALLOWED: Record<string, (target: string) => boolean> = {
   model: (t) => layerOf(t) === 'model',
   train: (t) => ['model', 'train'].includes(layerOf(t)),
   worker: (t) => ['model', 'train', 'worker'].includes(layerOf(t)),
-  state: (t) => ['model', 'train', 'state'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
-  charts: (t) => ['charts', 'train'].includes(layerOf(t)),
-  ui: (t) => ['model', 'train', 'state', 'charts', 'ui'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
-  embed: (t) => (['model', 'train', 'state', 'charts', 'ui', 'embed'].includes(layerOf(t)) && t !== 'ui/App.tsx') || t === 'worker/protocol.ts',
+  state: (t) => ['model', 'train', 'state', 'i18n'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
+  charts: (t) => ['charts', 'train', 'i18n'].includes(layerOf(t)),
+  ui: (t) => ['model', 'train', 'state', 'charts', 'ui', 'i18n'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
+  embed: (t) => (['model', 'train', 'state', 'charts', 'ui', 'embed', 'i18n'].includes(layerOf(t)) && t !== 'ui/App.tsx') || t === 'worker/protocol.ts',
+  // The dictionaries and the message table: nothing of the app (train/'s English reaches them as arguments).
+  i18n: (t) => layerOf(t) === 'i18n',
   cli: (t) => ['model', 'train', 'state', 'cli'].includes(layerOf(t)),
   bench: (t) => ['train', 'bench'].includes(layerOf(t)) || PAGE_SIDE_WORKER.includes(t),
 };
 
 export const RULES: Rule[] = [
   ...Object.entries(ALLOWED).map(([layer, allowed]): Rule => ({
-    name: `${layer}/ imports only what its layer may (imports flow model <- train <- worker; state <- ui <- embed)`,
+    name: `${layer}/ imports only what its layer may (imports flow model <- train <- worker; state <- ui <- embed; i18n <- state, charts, ui, embed)`,
     applies: (f) => layerOf(f) === layer,
     forbidsLocal: (t) => !allowed(t),
   })),
@@ -85,6 +87,11 @@ export const RULES: Rule[] = [
     name: 'model/, train/, worker/ and cli/ import no UI library (React, zustand, Recharts, KaTeX)',
     applies: (f) => ['model', 'train', 'worker', 'cli'].includes(layerOf(f)),
     forbidsPackage: (p) => UI_PACKAGES.includes(p),
+  },
+  {
+    name: 'i18n/ never imports tfjs',
+    applies: (f) => layerOf(f) === 'i18n',
+    forbidsPackage: (p) => p.startsWith('@tensorflow'),
   },
   {
     name: 'state/ and charts/ import neither React-DOM nor tfjs',
