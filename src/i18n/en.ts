@@ -66,7 +66,10 @@ export const en = {
       scoring: { 'same-position': 'same-position', 'next-token': 'next-token' },
       granularity: { token: 'token', sequence: 'sequence' },
     },
-    keys: { loss: 'loss', beta: 'β', lr: 'lr', optimizer: 'optimizer', labelSmoothing: 'ε', dpopLambda: 'λ', simpoGamma: 'γ', label: 'name' },
+    keys: {
+      loss: 'loss', beta: 'β', lr: 'lr', optimizer: 'optimizer', labelSmoothing: 'ε', dpopLambda: 'λ', simpoGamma: 'γ', label: 'name',
+      cpoAlpha: 'CPO α', cpoVariant: 'CPO variant', ktoLambdaD: 'λ_D', ktoLambdaU: 'λ_U', policy: 'policy', loraRank: 'rank', loraAlpha: 'LoRA α', loraTargets: 'LoRA targets',
+    },
   },
   transport: {
     state: { starting: 'starting…', idle: 'ready', running: 'training', paused: 'paused', done: 'done' },

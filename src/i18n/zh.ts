@@ -63,7 +63,10 @@ export const zh: Dictionary = {
       scoring: { 'same-position': '同位置', 'next-token': '下一个 token' },
       granularity: { token: '逐 token', sequence: '逐回答' },
     },
-    keys: { loss: '损失', beta: 'β', lr: '学习率', optimizer: '优化器', labelSmoothing: 'ε', dpopLambda: 'λ', simpoGamma: 'γ', label: '名称' },
+    keys: {
+      loss: '损失', beta: 'β', lr: '学习率', optimizer: '优化器', labelSmoothing: 'ε', dpopLambda: 'λ', simpoGamma: 'γ', label: '名称',
+      cpoAlpha: 'CPO α', cpoVariant: 'CPO 变体', ktoLambdaD: 'λ_D', ktoLambdaU: 'λ_U', policy: '策略', loraRank: '秩', loraAlpha: 'LoRA α', loraTargets: 'LoRA 目标',
+    },
   },
   transport: {
     state: { starting: '启动中…', idle: '就绪', running: '训练中', paused: '已暂停', done: '已完成' },

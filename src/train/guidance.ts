@@ -7,7 +7,7 @@
 import type { Experiment } from './experiment';
 import { parseExperiment } from './experiment';
 import { findPreset, type Preset } from './presets';
-import type { Run } from './run';
+import { RunSchema, type Run } from './run';
 
 export type Expectation =
   | { kind: 'no-floor' }
@@ -84,10 +84,11 @@ export interface Guidance {
   settings: { key: SettingKey; from: unknown; to: unknown }[];
 }
 
-const RUN_KEYS: (keyof Run)[] = ['loss', 'beta', 'lr', 'optimizer', 'labelSmoothing', 'dpopLambda', 'simpoGamma'];
-/** Whether two runs train the same (names aside; loss parameters only where the loss reads them is not known here, so all). */
-const sameRun = (a: Run, b: Run) => RUN_KEYS.every((k) => a[k] === b[k]);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Every setting of a run but its name: the loss and its parameters, the optimizer, and what trains (full, LoRA, DoRA and theirs). */
+const RUN_KEYS = (Object.keys(RunSchema.shape) as (keyof Run)[]).filter((k) => k !== 'label');
+/** Whether two runs train the same (names aside; loss parameters only where the loss reads them is not known here, so all). */
+const sameRun = (a: Run, b: Run) => RUN_KEYS.every((k) => same(a[k], b[k]));
 
 /** Runs that differ in at most this many settings count as one run changed; more, as a run removed and another added. */
 const CHANGED_AT_MOST = 2;
@@ -101,7 +102,7 @@ function compareRuns(runs: Run[], base: Run[]): { notes: RunNote[]; removed: Run
     return j >= 0;
   });
   // The closest pairs first: a run edited in one or two settings is that preset run, changed.
-  const differs = (i: number, j: number) => RUN_KEYS.filter((k) => runs[i]![k] !== base[j]![k]);
+  const differs = (i: number, j: number) => RUN_KEYS.filter((k) => !same(runs[i]![k], base[j]![k]));
   const pairs = runs.flatMap((_, i) => (exact[i] ? [] : base.flatMap((_, j) => (freeBase[j] ? [{ i, j, d: differs(i, j) }] : []))))
     .filter((p) => p.d.length <= CHANGED_AT_MOST)
     .sort((a, b) => a.d.length - b.d.length || a.i - b.i || a.j - b.j);

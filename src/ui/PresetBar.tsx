@@ -15,7 +15,6 @@ import { useLab } from './useLab';
 import { useNarrow } from './useNarrow';
 
 type Values = Record<SettingKey, Record<string, string>>;
-type KeyName = 'loss' | 'beta' | 'lr' | 'optimizer' | 'labelSmoothing' | 'dpopLambda' | 'simpoGamma' | 'label';
 
 /** A setting's value as the guidance writes it (a model or scoring by its name in the UI's language; numbers as they are). */
 function settingValue(t: TFunction, key: SettingKey, v: unknown): string {
@@ -99,7 +98,7 @@ export function LookFor({ compact = false }: { compact?: boolean }) {
             {g.runs.map((n) => (
               <li key={n.index} data-testid={`look-for-run-${n.index}`}>
                 <b>{runLabel(runs[n.index]!)}</b>
-                {t('presets.runNote', { what: n.change === 'added' ? t('presets.added') : t('presets.changed', { keys: n.differs.map((k) => t(`presets.keys.${k as KeyName}`)).join(t('common.listSep')) }) })}
+                {t('presets.runNote', { what: n.change === 'added' ? t('presets.added') : t('presets.changed', { keys: n.differs.map((k) => t(`presets.keys.${k}`)).join(t('common.listSep')) }) })}
                 {expectationLabel(n.expectation, formatValue)}{t('common.noteEnd')}
               </li>
             ))}

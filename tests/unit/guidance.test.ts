@@ -25,6 +25,16 @@ describe('guidance after a tweak', () => {
     expect(expectationText(g.runs[0]!.expectation, formatValue)).toBe('settles where every h_t = 1/(2β) = 2, so σ(βh) stops at σ(1/2) ≈ 0.6225 and π(rejected) levels off');
   });
 
+  it('what a run trains counts too: a LoRA run made full, another rank, other targets', () => {
+    const e = preset('lora-dpo');
+    expect(guidanceFor(e, 'lora-dpo')!.exact).toBe(true);
+    e.runs[1] = { ...e.runs[1]!, policy: 'full' };
+    e.runs[2] = { ...e.runs[2]!, loraRank: 2, loraTargets: ['q', 'k', 'v'] };
+    const g = guidanceFor(e, 'lora-dpo')!;
+    expect(g.exact).toBe(false);
+    expect(g.runs.map((n) => [n.index, n.change, n.differs])).toEqual([[1, 'changed', ['policy']], [2, 'changed', ['loraRank', 'loraTargets']]]);
+  });
+
   it('a run switched to another loss gets that loss\'s expectation; added and removed runs are told apart', () => {
     const e = preset('beta-sweep');
     e.runs[3] = { ...e.runs[3]!, loss: 'hinge' };
