@@ -12,7 +12,7 @@ import { installKeyboard } from './ui/keyboard';
 import { startWorkerEngine } from './worker/client';
 import { browserLanguage, fontsReady, setLanguage } from './i18n';
 import { labStore } from './state/store';
-import { startOffline } from './offline';
+import { registerServiceWorker } from './offline';
 import './ui/styles.css';
 
 bootFromUrl(window.location.href);
@@ -20,8 +20,10 @@ bootFromUrl(window.location.href);
 // and in Chinese the first render waits (briefly) for the glyphs of the UI's text (i18n/fonts.ts).
 const lang = labStore.getState().view.lang ?? browserLanguage();
 setLanguage(lang);
-// The service worker: offline use, and cross-origin isolation (WASM threads), which may take one reload.
-const reloading = startOffline();
+// The service worker: offline use, and cross-origin isolation (WASM threads) from the next visit on.
+const nextVisitIsolated = registerServiceWorker();
+// The worker starts at once: it probes backends and builds the model while the page renders.
+connectEngine(startWorkerEngine(onWorkerEvent, { nextVisitIsolated }));
 void fontsReady(lang).then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
@@ -35,8 +37,4 @@ startEmbedApi();
 onExportedWeights((which, bytes) => {
   const name = which === 'initial-policy' ? 'policy-init' : which === 'reference' ? 'reference' : which.adapters ? `adapter_model-run${which.run + 1}` : `policy-run${which.run + 1}`;
   saveFile(`${name}.safetensors`, new Blob([bytes]));
-});
-// The worker starts once the page knows it stays: a first visit reloads when the service worker takes control.
-void reloading.then((reload) => {
-  if (!reload) connectEngine(startWorkerEngine(onWorkerEvent));
 });

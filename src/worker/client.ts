@@ -52,7 +52,8 @@ function isFramed(): boolean {
   }
 }
 
-export function startWorkerEngine(onEvent: (msg: FromWorker) => void): EnginePort {
+/** `nextVisitIsolated`: this page is not cross-origin isolated, but its service worker isolates the next visit. */
+export function startWorkerEngine(onEvent: (msg: FromWorker) => void, { nextVisitIsolated = false } = {}): EnginePort {
   const start = () => {
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'dpo-ipo-trainer' });
     w.onmessage = (e: MessageEvent<FromWorker>) => {
@@ -64,8 +65,8 @@ export function startWorkerEngine(onEvent: (msg: FromWorker) => void): EnginePor
       onEvent({ type: 'error', message: `the training worker failed: ${e.message || 'unknown error'}`, context: 'worker' });
     };
     // The worker cannot tell whether its page is an iframe (whether it may use threads depends on it),
-    // nor what earlier visits measured.
-    w.postMessage({ type: 'context', framed: isFramed(), threadPicks: readPicks() } satisfies ToWorker);
+    // whether a later visit will be isolated, nor what earlier visits measured.
+    w.postMessage({ type: 'context', framed: isFramed(), nextVisitIsolated, threadPicks: readPicks() } satisfies ToWorker);
     return w;
   };
   let worker = start();

@@ -68,7 +68,7 @@ export type ToWorker =
    * Sent first by the page: an iframe (an embed) is cross-origin isolated only if its host page is; the
    * thread counts measured fastest on earlier visits, per model size (so a visit need not measure again).
    */
-  | { type: 'context'; framed: boolean; threadPicks?: Record<string, ThreadPick> }
+  | { type: 'context'; framed: boolean; nextVisitIsolated?: boolean; threadPicks?: Record<string, ThreadPick> }
   /** threads: WASM on exactly this many (the benchmark); otherwise as many as measure fastest. */
   | { type: 'setBackend'; choice: BackendChoice; threads?: number }
   /** (Re)builds the comparison at step 0; weights are safetensors files replacing the seeded init. */

@@ -72,7 +72,7 @@ export class Runner {
   async handle(msg: ToWorker): Promise<void> {
     try {
       switch (msg.type) {
-        case 'context': return this.threads.setContext(msg.framed, msg.threadPicks);
+        case 'context': return this.threads.setContext(msg.framed, msg.threadPicks, msg.nextVisitIsolated === true);
         case 'setBackend': return await this.setBackend(msg.choice, msg.threads);
         case 'load': return await this.load(msg.experiment, msg.policy, msg.reference);
         case 'run': return this.run();

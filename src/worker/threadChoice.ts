@@ -25,6 +25,7 @@ const threadsWord = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 
 export class ThreadChoice {
   private framed = false;
+  private nextVisitIsolated = false;
   private support: ThreadSupport | null = null;
   private forced: number | null = null;
   /** The fastest count and the figures, per model size; `earlier`: from an earlier visit. */
@@ -33,8 +34,9 @@ export class ThreadChoice {
   private current: { model: string; pick: ThreadPick & { earlier: boolean } } | null = null;
 
   /** The page says whether it is an iframe, and what earlier visits measured (before the first backend starts). */
-  setContext(framed: boolean, earlier: Record<string, ThreadPick> = {}): void {
+  setContext(framed: boolean, earlier: Record<string, ThreadPick> = {}, nextVisitIsolated = false): void {
     this.framed = framed;
+    this.nextVisitIsolated = nextVisitIsolated;
     this.support = null;
     const { max } = this.allowed();
     for (const [model, p] of Object.entries(earlier)) {
@@ -45,7 +47,7 @@ export class ThreadChoice {
   }
 
   private allowed(): ThreadSupport {
-    return (this.support ??= threadSupport(this.framed));
+    return (this.support ??= threadSupport(this.framed, globalThis, this.nextVisitIsolated));
   }
 
   /**

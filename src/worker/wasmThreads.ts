@@ -40,16 +40,21 @@ const THREADS_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 
 
 /**
  * How many threads WASM may use here. `framed`: the page runs in an iframe
- * (an embed), which is isolated only if its host page is.
+ * (an embed), which is isolated only if its host page is. `nextVisitIsolated`:
+ * a first visit, which the service worker isolates from the next visit on.
  */
-export function threadSupport(framed: boolean, scope: { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } } = globalThis): ThreadSupport {
+export function threadSupport(
+  framed: boolean, scope: { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } } = globalThis, nextVisitIsolated = false,
+): ThreadSupport {
   const cores = Math.max(1, Math.floor(scope.navigator?.hardwareConcurrency ?? 1));
   if (!scope.crossOriginIsolated) {
     return {
       max: 1,
       why: framed
         ? 'the page embedding this lab is not cross-origin isolated, and an iframe can use threads only when its host page is'
-        : 'the page is not cross-origin isolated, so it has no SharedArrayBuffer',
+        : nextVisitIsolated
+          ? 'a first visit is not cross-origin isolated: the service worker isolates the next one'
+          : 'the page is not cross-origin isolated, so it has no SharedArrayBuffer',
     };
   }
   if (typeof SharedArrayBuffer !== 'function') return { max: 1, why: 'this browser has no SharedArrayBuffer' };

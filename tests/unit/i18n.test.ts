@@ -189,8 +189,8 @@ function realMessages(): string[] {
   out.push(decide({}).reason, decide({ webgpu: 3.2, wasm: 41 }).reason, 'WebGPU: this browser has no WebGPU; WebGL renderer is a software fallback: using WASM',
     'WebGPU adapter is a software fallback; WebGL: no WebGL 2 context: using WASM', 'WASM, as chosen', 'WASM: WebAssembly with SIMD', 'CPU: plain JavaScript');
   // WASM on threads (worker/threadChoice.ts describe): the count in the name, and why one, or what was measured.
-  const whys = [threadSupport(false, {}), threadSupport(true, {}), threadSupport(false, { crossOriginIsolated: true, navigator: { hardwareConcurrency: 1 } })].map((s) => s.why!);
-  expect(new Set(whys).size).toBe(3);
+  const whys = [threadSupport(false, {}), threadSupport(true, {}), threadSupport(false, {}, true), threadSupport(false, { crossOriginIsolated: true, navigator: { hardwareConcurrency: 1 } })].map((s) => s.why!);
+  expect(new Set(whys).size).toBe(4);
   for (const why of [...whys, 'threads did not start (RangeError: out of memory)']) {
     out.push(`WebGPU adapter is a software fallback; WebGL renderer is a software fallback: using WASM, 1 thread (${why})`, `WASM, 1 thread: WebAssembly with SIMD (${why})`);
   }

@@ -1,33 +1,25 @@
-// Deciding on threads: when the page reloads for cross-origin isolation (never in a loop, never in an
-// iframe), what the page allows WASM, and which thread counts are measured.
+// Deciding on threads: when the service worker will isolate the next visit (never an iframe, the dev
+// server, an insecure page), what the page allows WASM, and which thread counts are measured.
 import { describe, expect, it } from 'vitest';
-import { isolationStep, type IsolationEnv } from '../../src/offline';
+import { isolatesNextVisit, type IsolationEnv } from '../../src/offline';
 import { MAX_WASM_THREADS, threadCandidates, threadSupport } from '../../src/worker/wasmThreads';
 
-const firstVisit: IsolationEnv = { prod: true, isolated: false, secure: true, framed: false, serviceWorker: true, controlled: false, reloads: 0 };
+const firstVisit: IsolationEnv = { prod: true, isolated: false, secure: true, framed: false, serviceWorker: true };
 
-describe('reloading for cross-origin isolation', () => {
-  it('waits for the service worker on a first visit, and reloads when one controls a page it did not isolate', () => {
-    expect(isolationStep(firstVisit)).toBe('wait');
-    expect(isolationStep({ ...firstVisit, controlled: true })).toBe('reload');
-    expect(isolationStep({ ...firstVisit, controlled: true, reloads: 1 })).toBe('reload'); // an older worker was replaced
+describe('cross-origin isolation from the service worker', () => {
+  it('isolates the visits after a first one; the first starts at once, and says why it has one thread', () => {
+    expect(isolatesNextVisit(firstVisit)).toBe(true);
+    expect(threadSupport(false, {}, true)).toEqual({ max: 1, why: 'a first visit is not cross-origin isolated: the service worker isolates the next one' });
   });
 
-  it('never reloads a third time in a tab session, nor without a place to count reloads', () => {
-    expect(isolationStep({ ...firstVisit, controlled: true, reloads: 2 })).toBe('go');
-    expect(isolationStep({ ...firstVisit, reloads: 2 })).toBe('go');
-    expect(isolationStep({ ...firstVisit, controlled: true, reloads: null })).toBe('go');
-  });
-
-  it('never reloads an isolated page, an iframe, the dev server, an insecure page, or without service workers', () => {
+  it('never for an isolated page, an iframe, the dev server, an insecure page, or without service workers', () => {
     for (const env of [
-      { ...firstVisit, isolated: true, controlled: true },
+      { ...firstVisit, isolated: true },
       { ...firstVisit, framed: true },
-      { ...firstVisit, framed: true, controlled: true },
       { ...firstVisit, prod: false },
       { ...firstVisit, secure: false },
       { ...firstVisit, serviceWorker: false },
-    ]) expect(isolationStep(env), JSON.stringify(env)).toBe('go');
+    ]) expect(isolatesNextVisit(env), JSON.stringify(env)).toBe(false);
   });
 });
 
