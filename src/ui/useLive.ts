@@ -4,8 +4,9 @@
  * Recharts renders synchronously (its internal store updates from effects),
  * so a chart update cannot be time-sliced. Instead, while training, each
  * chart follows the store at most every LIVE_MS, in its own slot of that
- * period, so updates land in separate short tasks; a chart scrolled out of
- * view does not update at all until it comes back. When training is not
+ * period, so updates land in separate short tasks (the first of a run, or
+ * after a quiet spell, comes at once, a frame per slot apart);
+ * a chart scrolled out of view does not update at all until it comes back. When training is not
  * running, values follow at once (still one task per slot).
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
@@ -34,6 +35,7 @@ export function useLive<T>(selector: (s: LabState) => T, slot: number, visible =
     };
     const unsubscribe = labStore.subscribe((s, prev) => {
       const running = s.training.state === 'running';
+      if (running && prev.training.state !== 'running') last = 0; // a run (re)starts: its first points show at once
       if (timer !== null && !running && prev.training.state === 'running') {
         // Training stopped: show the final values now rather than at this chart's next slot.
         clearTimeout(timer);
@@ -48,8 +50,9 @@ export function useLive<T>(selector: (s: LabState) => T, slot: number, visible =
       }
       const now = performance.now();
       let wait = slot * 24; // a frame apart even when idle: Recharts flushes its updates per animation frame
-      if (running) {
-        // The next start of this slot, at least LIVE_MS after the last update.
+      if (running && now - last < LIVE_MS) {
+        // The next start of this slot, at least LIVE_MS after the last update. (The first update of a
+        // run, or after a longer quiet, comes a frame per slot apart: the curve starts at once.)
         const phase = (slot % SLOTS) * (LIVE_MS / SLOTS);
         const earliest = Math.max(now, last + LIVE_MS);
         wait = earliest - now + ((phase - (earliest % LIVE_MS) + LIVE_MS) % LIVE_MS);
