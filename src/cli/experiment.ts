@@ -8,6 +8,7 @@ import path from 'node:path';
 import { importSafetensors, exportSafetensors, MAX_WEIGHTS_BYTES } from '../model/weights';
 import { parseExperiment, comparisonConfig, type Experiment, type ExperimentSpec } from '../train/experiment';
 import { decodeLink } from '../state/link';
+import { comparisonNeeds } from '../train/catalog';
 import { findPreset, PRESETS } from '../train/presets';
 import { applyRunPatch, RunSchema } from '../train/run';
 import { createComparison, seededWeights, trainFor, type InitialWeights } from '../train/session';
@@ -119,9 +120,9 @@ async function main(argv: string[]): Promise<number> {
       progress(`step ${done}/${e.steps}`);
     }
   };
-  const trainHere: TrainHere = async (sub, n, onStep) => {
+  const trainHere: TrainHere = async (sub, n, onStep, needs) => {
     const { threads } = await useNodeBackend(args.backend, n);
-    const cmp = createComparison(sub, weights);
+    const cmp = createComparison(sub, weights, undefined, needs);
     await trainFor(cmp, sub.steps, { readEvery: 10, onRead: onStep });
     const done = { logs: cmp.logs, step: cmp.step, threads };
     cmp.dispose();
@@ -132,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
   let trained: { logs: RunLog[]; step: number; threads: number[] };
   if (plan.runs.length > 1) trained = await trainSharded(e, weights, args.backend, plan, trainHere, onRead);
   else {
-    const here = await trainHere(e, plan.threads[0]!, onRead);
+    const here = await trainHere(e, plan.threads[0]!, onRead, comparisonNeeds(e.runs));
     trained = { ...here, threads: [here.threads] };
   }
   const seconds = (performance.now() - t0) / 1000;

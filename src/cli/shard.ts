@@ -13,7 +13,7 @@ const post = (msg: ShardMessage) => parentPort!.postMessage(msg);
 
 try {
   const { threads } = await useNodeBackend(job.backend, job.threads);
-  const cmp = createComparison(job.experiment, job.weights);
+  const cmp = createComparison(job.experiment, job.weights, undefined, job.needs);
   await trainFor(cmp, job.experiment.steps, { readEvery: job.readEvery, onRead: (step) => post({ type: 'progress', step }) });
   post({ type: 'done', logs: cmp.logs, step: cmp.step, threads });
   cmp.dispose();

@@ -10,6 +10,7 @@
  * XNNPACK threads; a single run gets them all.
  */
 import { Worker } from 'node:worker_threads';
+import { comparisonNeeds, type ComparisonNeeds } from '../train/catalog';
 import type { Experiment } from '../train/experiment';
 import type { RunLog } from '../train/metrics';
 import type { InitialWeights } from '../train/session';
@@ -39,6 +40,8 @@ export function planShards(runs: number, threads: number): ShardPlan {
 /** What a shard worker is given (structured-cloned: plain data and typed arrays). */
 export interface ShardJob {
   experiment: Experiment;
+  /** What the whole comparison computes (every shard scores its runs as they would be scored together). */
+  needs: ComparisonNeeds;
   weights: InitialWeights;
   backend: NodeBackend;
   threads: number;
@@ -61,7 +64,7 @@ function startShard(job: ShardJob): Worker {
 
 export interface ShardResult { logs: RunLog[]; step: number; threads: number }
 /** Trains one shard's experiment in this thread, on `threads` XNNPACK threads, reporting each read step. */
-export type TrainHere = (e: Experiment, threads: number, onStep: (step: number) => void) => Promise<ShardResult>;
+export type TrainHere = (e: Experiment, threads: number, onStep: (step: number) => void, needs: ComparisonNeeds) => Promise<ShardResult>;
 
 /**
  * Trains `e` on the shards of `plan`, all from `weights`: the first shard (a
@@ -79,9 +82,10 @@ export async function trainSharded(
     onProgress?.(Math.min(...progress));
   };
   const shardOf = (runs: number[]): Experiment => ({ ...e, runs: runs.map((r) => e.runs[r]!) });
+  const needs = comparisonNeeds(e.runs);
   const inWorkers = plan.runs.slice(1).map((runs, i) => new Promise<ShardResult>((resolve, reject) => {
     const s = i + 1;
-    const worker = startShard({ experiment: shardOf(runs), weights, backend, threads: plan.threads[s]!, readEvery: 10 });
+    const worker = startShard({ experiment: shardOf(runs), needs, weights, backend, threads: plan.threads[s]!, readEvery: 10 });
     worker.on('message', (msg: ShardMessage) => {
       if (msg.type === 'progress') report(s, msg.step);
       else if (msg.type === 'done') {
@@ -92,7 +96,7 @@ export async function trainSharded(
     worker.on('error', reject);
     worker.on('exit', (code) => code !== 0 && reject(new Error(`a training thread stopped (exit code ${code})`)));
   }));
-  const results = await Promise.all([trainHere(shardOf(plan.runs[0]!), plan.threads[0]!, (step) => report(0, step)), ...inWorkers]);
+  const results = await Promise.all([trainHere(shardOf(plan.runs[0]!), plan.threads[0]!, (step) => report(0, step), needs), ...inWorkers]);
   const logs: RunLog[] = new Array(e.runs.length);
   plan.runs.forEach((runs, s) => runs.forEach((r, i) => (logs[r] = results[s]!.logs[i]!)));
   return { logs, step: Math.max(...results.map((r) => r.step)), threads: results.map((r) => r.threads) };

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initParams, POLICY_STREAM, REFERENCE_STREAM, type ParamSet } from '../model/params';
 import { torchInitBuilds } from '../model/torchInit';
+import type { ComparisonNeeds } from './catalog';
 import { comparisonConfig, type Experiment } from './experiment';
 import { chooseLayout } from './layout';
 import { Comparison } from './trainer';
@@ -33,8 +34,9 @@ export function seededWeights(e: Experiment): InitialWeights {
 /** Which LlamaForCausalLM builds after the notebook's one torch.manual_seed are its reference and its trained policy. */
 export const NOTEBOOK_BUILDS = { reference: 1, policy: 4 } as const;
 
-export function createComparison(e: Experiment, weights: InitialWeights = seededWeights(e), layout?: WeightLayout): Comparison {
-  const config = comparisonConfig(e);
+/** `needs`: the whole comparison's, when `e` holds a shard of its runs (trainer.ts ComparisonConfig). */
+export function createComparison(e: Experiment, weights: InitialWeights = seededWeights(e), layout?: WeightLayout, needs?: ComparisonNeeds): Comparison {
+  const config = { ...comparisonConfig(e), ...(needs && { needs }) };
   return new Comparison(config, weights.policy, weights.reference, layout ?? chooseLayout(tf.getBackend(), config.model));
 }
 

@@ -41,6 +41,12 @@ export interface ComparisonConfig {
   forward?: ForwardOptions;
   /** Seeds the LoRA / DoRA A matrices (the experiment's seed); absent = 0. */
   seed?: number;
+  /**
+   * What to compute, when these runs are a shard of a larger comparison (the command line's threads):
+   * the whole comparison's needs, so each run is scored as it would be with all the others (a
+   * reference-free run's h against the reference, every run's KTO kl); absent = these runs' own.
+   */
+  needs?: ComparisonNeeds;
 }
 
 interface Group {
@@ -85,7 +91,7 @@ export class Comparison {
     readonly layout: WeightLayout,
   ) {
     // Only what the runs need: the reference's log-probs, KTO's mismatched rows (they cost forward rows).
-    const needs = comparisonNeeds(config.runs);
+    const needs = config.needs ?? comparisonNeeds(config.runs);
     if (needs.reference && !reference) {
       const readers = config.runs.filter((r) => LOSS_CATALOG[r.loss].usesReference).map((r) => LOSS_CATALOG[r.loss].label);
       throw new Error(`${[...new Set(readers)].join(', ')} needs a reference model`);

@@ -1,7 +1,7 @@
 // The command line uses every core: --threads N runs tfjs's WASM backend on N threads (Node has
 // SharedArrayBuffer), checked 1..cores, and gives the curves a single thread gives, to float32 tolerance.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ describe('--threads', () => {
 
   /** Trains with --threads n; every metric of every run. */
   function trainWith(dir: string, n: number, args: string[], expectOut: RegExp): Results {
-    const file = path.join(dir, `t${n}-${args.join('')}.json`);
+    const file = path.join(dir, `t${n}-${args.join('').replace(/[^\w.-]/g, '_')}.json`);
     const r = experiment(...args, '--threads', String(n), '--json', file);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -70,8 +70,10 @@ describe('--threads', () => {
   }
 
   function expectSameCurves(a: Results, b: Results, what: string): void {
+    expect(a.runs.length).toBe(b.runs.length);
     a.runs.forEach((run, i) => {
       expect(run.label).toBe(b.runs[i]!.label);
+      expect(Object.keys(run.metrics).sort(), `${what}, ${run.label}: the same metrics`).toEqual(Object.keys(b.runs[i]!.metrics).sort());
       for (const [metric, values] of Object.entries(run.metrics)) expectAllClose(values, b.runs[i]!.metrics[metric]!, { rel: 1e-4, abs: 1e-6 }, `${what}, ${run.label}, ${metric}`);
     });
   }
@@ -84,6 +86,22 @@ describe('--threads', () => {
     if (cores < 2) return;
     const all = trainWith(dir, cores, args, new RegExp(`5 runs x 3 steps, notebook model, wasm backend \\(${cores} threads: the runs split over ${Math.min(cores, 5)} of them\\)`));
     expectSameCurves(all, one, `${cores} threads`);
+  });
+
+  it('scores each run of a shard as the whole comparison does: KTO\'s kl on every run, a reference-free run\'s h against the reference', () => {
+    const cores = availableCores();
+    if (cores < 2) return;
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-threads-'));
+    // KTO's preset splits [DPO, IPO] | [KTO]: the first shard has no KTO run, yet its runs log kl as they do together.
+    const kto = ['--preset', 'kto-vs-dpo-ipo', '--model', 'tiny', '--steps', '3'];
+    const ktoOne = trainWith(dir, 1, kto, /3 runs x 3 steps/);
+    expect(ktoOne.runs.every((r) => 'kl' in r.metrics)).toBe(true);
+    expectSameCurves(trainWith(dir, 2, kto, /3 runs x 3 steps, tiny model, wasm backend \(2 threads: the runs split over 2 of them\)/), ktoOne, 'KTO, 2 threads');
+    // DPO beside SimPO and ORPO, split [DPO, SimPO] | [ORPO]: ORPO's shard alone would score no reference.
+    const file = path.join(dir, 'mixed.json');
+    writeFileSync(file, JSON.stringify({ model: 'tiny', steps: 3, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }, { loss: 'simpo', beta: 0.1, lr: 0.1 }, { loss: 'orpo', beta: 0.1, lr: 0.1 }] }));
+    const cfg = ['--config', file];
+    expectSameCurves(trainWith(dir, 2, cfg, /3 runs x 3 steps, tiny model, wasm backend \(2 threads: the runs split over 2 of them\)/), trainWith(dir, 1, cfg, /3 runs x 3 steps/), 'DPO, SimPO, ORPO, 2 threads');
   });
 
   it('gives a single run XNNPACK\'s threads, with the curves of one thread (float32 tolerance)', () => {
