@@ -56,10 +56,10 @@ class Harness {
    * threads: WASM on exactly this many (otherwise as many as measure fastest once an experiment loads).
    * With an experiment loaded, the worker rebuilds it on the new backend: this waits for that too.
    */
-  async setBackend(choice: BackendChoice, threads?: number): Promise<BackendInfo> {
+  async setBackend(choice: BackendChoice, threads?: number, shards?: number): Promise<BackendInfo> {
     const info = this.next('setBackend', (m) => (m.type === 'backend' ? m.info : undefined));
     const rebuilt = this.generation > 0 ? this.next('rebuild after setBackend', (m) => (m.type === 'loaded' ? m : undefined)) : null;
-    this.engine.send({ type: 'setBackend', choice, ...(threads === undefined ? {} : { threads }) });
+    this.engine.send({ type: 'setBackend', choice, ...(threads === undefined ? {} : { threads }), ...(shards === undefined ? {} : { shards }) });
     const first = await info;
     if (!rebuilt) return first;
     const msg = await rebuilt;

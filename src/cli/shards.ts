@@ -15,27 +15,9 @@ import type { Experiment } from '../train/experiment';
 import type { RunLog } from '../train/metrics';
 import type { InitialWeights } from '../train/session';
 import type { NodeBackend } from './node-backend';
+import type { ShardPlan } from '../train/shardPlan';
 
-export interface ShardPlan {
-  /** Run indices of each shard, in order. */
-  runs: number[][];
-  /** XNNPACK threads of each shard. */
-  threads: number[];
-}
-
-/** `threads` cores for `runs` runs: as many shards as both allow, sizes within one, leftover cores as threads. */
-export function planShards(runs: number, threads: number): ShardPlan {
-  const n = Math.max(1, Math.min(runs, threads));
-  const plan: ShardPlan = { runs: [], threads: [] };
-  let next = 0;
-  for (let s = 0; s < n; s++) {
-    const size = Math.floor(runs / n) + (s < runs % n ? 1 : 0);
-    plan.runs.push(Array.from({ length: size }, (_, i) => next + i));
-    next += size;
-    plan.threads.push(Math.floor(threads / n) + (s < threads % n ? 1 : 0));
-  }
-  return plan;
-}
+export { planShards, type ShardPlan } from '../train/shardPlan';
 
 /** What a shard worker is given (structured-cloned: plain data and typed arrays). */
 export interface ShardJob {

@@ -27,6 +27,7 @@ export const en = {
     unavailable: ' (unavailable)',
     oneThread: ', 1 thread',
     threads: ', {{n}} threads',
+    workers: ' × {{n}} workers',
     starting: 'starting…',
     startingWorker: 'starting the training worker…',
     toDark: 'Switch to dark mode',

@@ -142,6 +142,8 @@ const RULES: Rule[] = [
   // WASM's threads (worker/threadChoice.ts describe, worker/wasmThreads.ts threadSupport): a note in brackets after the reason.
   [/^(.+) \(measured( on an earlier visit)?: ((?:\d+ threads? [\d.]+(?:, )?)+) steps\/s\)$/s,
     (m, tr) => { const s = tr(m[1]!); return s && `${s}（${m[2] ? '上次访问时' : ''}实测：${threadsWord(m[3]!).replace(/, /g, '，')} 步/秒）`; }],
+  [/^(.+) \(the runs split over (\d+) workers\)$/s, (m, tr) => { const s = tr(m[1]!); return s && `${s}（各运行分到 ${m[2]} 个工作线程上）`; }],
+  [/^the runs could not be split over workers, so they train in one: (.*)$/s, (m) => `无法把各运行分到多个工作线程上，所以它们在一个线程里训练：“${m[1]}”`],
   [/^(.+) \((\d+ threads?) as asked\)$/s, (m, tr) => { const s = tr(m[1]!); return s && `${s}（按要求使用 ${threadsWord(m[2]!)}）`; }],
   [/^(.+) \(((?:the page|a first visit|this browser|this machine|threads did not start)[^()]*(?:\([^()]*\))?)\)$/s, (m, tr) => { const [s, why] = [tr(m[1]!), tr(m[2]!)]; return s && why && `${s}（${why}）`; }],
   [/^the page is not cross-origin isolated, so it has no SharedArrayBuffer$/, () => '页面没有跨源隔离，因此没有 SharedArrayBuffer'],

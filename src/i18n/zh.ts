@@ -25,6 +25,7 @@ export const zh: Dictionary = {
     unavailable: '（不可用）',
     oneThread: '，1 个线程',
     threads: '，{{n}} 个线程',
+    workers: ' × {{n}} 个工作线程',
     starting: '启动中…',
     startingWorker: '正在启动训练线程…',
     toDark: '切换到深色模式',

@@ -72,6 +72,17 @@ interface Pending {
 
 const COLS = STAT_COLUMNS.length;
 
+/** Throws when run `run` cannot become `next` while it trains (a comparison that computes `computes`). */
+export function checkRunUpdate(run: number, before: Run, next: Run, computes: ComparisonNeeds): void {
+  const needs = comparisonNeeds([next]);
+  if ((needs.reference && !computes.reference) || (needs.mismatched && !computes.mismatched)) {
+    throw new Error(`run ${run + 1}: ${LOSS_CATALOG[next.loss].label} needs ${needs.mismatched ? 'the mismatched pairs KTO reads' : 'the reference model'}, which this comparison does not score; reload it`);
+  }
+  const changed = POLICY_KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
+  // What a run trains is fixed from its first step: the lab restarts the experiment instead (state/actions.ts).
+  if (changed.length > 0) throw new Error(`run ${run + 1}: ${changed.join(', ')} cannot change while the run trains; restart the experiment`);
+}
+
 export class Comparison {
   readonly logs: RunLog[];
   private groups: Group[] = [];
@@ -250,14 +261,8 @@ export class Comparison {
 
   /** Replaces a run's settings (a validated Run: applyRunPatch made it) from the next step on. */
   updateRun(run: number, next: Run): void {
-    const needs = comparisonNeeds([next]);
-    if ((needs.reference && !this.computes.reference) || (needs.mismatched && !this.computes.mismatched)) {
-      throw new Error(`run ${run + 1}: ${LOSS_CATALOG[next.loss].label} needs ${needs.mismatched ? 'the mismatched pairs KTO reads' : 'the reference model'}, which this comparison does not score; reload it`);
-    }
     const before = this.config.runs[run]!;
-    const changed = POLICY_KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
-    // What a run trains is fixed from its first step: the lab restarts the experiment instead (state/actions.ts).
-    if (changed.length > 0) throw new Error(`run ${run + 1}: ${changed.join(', ')} cannot change while the run trains; restart the experiment`);
+    checkRunUpdate(run, before, next, this.computes);
     const previous = before.optimizer;
     this.config.runs[run] = next;
     if (next.optimizer !== previous) {

@@ -16,7 +16,8 @@ export function Header({ children }: { children?: React.ReactNode }) {
   const { t } = useTranslation();
   const msg = useMessage();
   /** ", 2 threads" for WASM (what runs, in the backend line). */
-  const threadsNote = (n: number | undefined) => (n === undefined ? '' : t(n === 1 ? 'header.oneThread' : 'header.threads', { n }));
+  const threadsNote = (n: number | undefined) => (n === undefined ? '' : t(n === 1 ? 'header.oneThread' : 'header.threads', { n }))
+    + (backend?.threads?.shards ? t('header.workers', { n: backend.threads.shards }) : '');
   return (
     <header className="app-header">
       <h1>

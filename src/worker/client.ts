@@ -66,7 +66,7 @@ export function startWorkerEngine(onEvent: (msg: FromWorker) => void, { nextVisi
     };
     // The worker cannot tell whether its page is an iframe (whether it may use threads depends on it),
     // whether a later visit will be isolated, nor what earlier visits measured.
-    w.postMessage({ type: 'context', framed: isFramed(), nextVisitIsolated, threadPicks: readPicks() } satisfies ToWorker);
+    w.postMessage({ type: 'context', framed: isFramed(), nextVisitIsolated, threadPicks: readPicks(), cores: navigator.hardwareConcurrency } satisfies ToWorker);
     return w;
   };
   let worker = start();

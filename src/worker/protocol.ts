@@ -36,6 +36,8 @@ export interface WasmThreadsInfo {
   measured?: Record<number, number>;
   /** The model size those figures are for. */
   model?: string;
+  /** Web Workers the runs are split over (shardedComparison.ts), when more than one; each runs WASM on one thread. */
+  shards?: number;
   /** The figures come from an earlier visit (the page keeps them), not from this worker. */
   earlier?: boolean;
 }
@@ -68,9 +70,13 @@ export type ToWorker =
    * Sent first by the page: an iframe (an embed) is cross-origin isolated only if its host page is; the
    * thread counts measured fastest on earlier visits, per model size (so a visit need not measure again).
    */
-  | { type: 'context'; framed: boolean; nextVisitIsolated?: boolean; threadPicks?: Record<string, ThreadPick> }
-  /** threads: WASM on exactly this many (the benchmark); otherwise as many as measure fastest. */
-  | { type: 'setBackend'; choice: BackendChoice; threads?: number }
+  | { type: 'context'; framed: boolean; nextVisitIsolated?: boolean; threadPicks?: Record<string, ThreadPick>; cores?: number }
+  /**
+   * threads: WASM on exactly this many (the benchmark); otherwise as many as measure fastest. shards: the
+   * runs split over exactly this many workers (1: none; the benchmark); otherwise over one per core, as
+   * far as the runs go, where there are several of each (a forced thread count means one shard).
+   */
+  | { type: 'setBackend'; choice: BackendChoice; threads?: number; shards?: number }
   /** (Re)builds the comparison at step 0; weights are safetensors files replacing the seeded init. */
   | { type: 'load'; experiment: Experiment; policy?: ArrayBuffer | null; reference?: ArrayBuffer | null }
   | { type: 'run' }

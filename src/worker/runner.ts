@@ -9,8 +9,9 @@ import { exportAdapters, exportSafetensors, importSafetensors } from '../model/w
 import type { ParamSet } from '../model/params';
 import type { Experiment } from '../train/experiment';
 import { adapterShapeOf, applyRunPatch } from '../train/run';
-import { createComparison, seededWeights } from '../train/session';
-import type { Comparison } from '../train/trainer';
+import { seededWeights } from '../train/session';
+import { ShardChoice } from './shardChoice';
+import type { Trainee } from './shardedComparison';
 import { activateBackend, activeLabel, label, probeBackends, startBackend } from './backends';
 import { gpuCandidates, pickByMeasuring } from './autoselect';
 import { ThreadChoice } from './threadChoice';
@@ -57,7 +58,9 @@ export class Runner {
   private activated: { info: BackendInfo; label: string } | null = null;
   private experiment: Experiment | null = null;
   private custom: Partial<Record<WeightsRole, ParamSet>> = {};
-  private cmp: Comparison | null = null;
+  private cmp: Trainee | null = null;
+  /** Whether the runs split over workers, and how many. */
+  private shards = new ShardChoice();
   private generation = 0;
   private state: TrainingState = 'idle';
   private loop: Promise<void> | null = null;
@@ -72,8 +75,8 @@ export class Runner {
   async handle(msg: ToWorker): Promise<void> {
     try {
       switch (msg.type) {
-        case 'context': return this.threads.setContext(msg.framed, msg.threadPicks, msg.nextVisitIsolated === true);
-        case 'setBackend': return await this.setBackend(msg.choice, msg.threads);
+        case 'context': this.shards.cores = msg.cores; return this.threads.setContext(msg.framed, msg.threadPicks, msg.nextVisitIsolated === true);
+        case 'setBackend': return await this.setBackend(msg.choice, msg.threads, msg.shards);
         case 'load': return await this.load(msg.experiment, msg.policy, msg.reference);
         case 'run': return this.run();
         case 'pause': return await this.halt('paused');
@@ -92,8 +95,9 @@ export class Runner {
     }
   }
 
-  private async setBackend(choice: BackendChoice, threads?: number): Promise<void> {
+  private async setBackend(choice: BackendChoice, threads?: number, shards?: number): Promise<void> {
     await this.halt('idle');
+    this.shards.force(shards, threads);
     this.probes ??= await probeBackends();
     // Tensors live on one backend: drop the comparison before switching, rebuild after.
     this.cmp?.dispose();
@@ -111,7 +115,7 @@ export class Runner {
   /** Tells the page which backend runs, on how many threads, and why. */
   private postBackend(info: BackendInfo, labelThen: string): void {
     this.activated = { info, label: labelThen };
-    this.post({ type: 'backend', info: this.threads.describe(info, labelThen) });
+    this.post({ type: 'backend', info: this.threads.describe(info, labelThen, this.shards.count) });
   }
 
   /** On WASM with threads allowed: the fastest thread count on this experiment (once per model size). */
@@ -120,8 +124,11 @@ export class Runner {
     // A WASM restart drops its tensors: no comparison may live on it.
     this.cmp?.dispose();
     this.cmp = null;
-    if (await this.threads.measure(experiment, tf.getBackend())) this.postBackend(this.activated.info, this.activated.label);
+    // Several runs on several cores: they split over workers (rebuild), each WASM on one thread.
+    const changed = this.shards.plan(experiment) ? await this.threads.single() : await this.threads.measure(experiment, tf.getBackend());
+    if (changed) this.postBackend(this.activated.info, this.activated.label);
   }
+
 
   /**
    * Validates everything (weights included) before touching the current
@@ -177,7 +184,9 @@ export class Runner {
     this.cmp?.dispose();
     this.cmp = null;
     this.generation++;
-    this.cmp = createComparison(this.experiment, weights);
+    const made = await this.shards.create(this.experiment, weights, (message) => this.post({ type: 'error', message, context: 'load' }));
+    this.cmp = made.trainee;
+    if (made.changed && this.activated) this.postBackend(this.activated.info, this.activated.label);
     this.sent = this.experiment.runs.map(() => 0);
     this.firstStepMs = null;
     this.speedWindow = [];

@@ -106,11 +106,28 @@ export class ThreadChoice {
   }
 
   /**
+   * The runs are split over workers instead (several runs, several cores): WASM keeps one thread in each,
+   * and nothing is measured. True when the backend info is out of date.
+   */
+  async single(): Promise<boolean> {
+    const changed = this.current !== null || wasmThreads() !== 1;
+    this.current = null;
+    wasmPlan.threads = 1;
+    if (wasmThreads() !== 1) await startBackend('wasm');
+    return changed;
+  }
+
+  /** Whether a thread count was asked for (the benchmark). */
+  get isForced(): boolean {
+    return this.forced !== null;
+  }
+
+  /**
    * `info` with its threads: the count, what the page allows and why, the
    * measurements; its reason names the count ("WASM, 2 threads") and, for one
    * thread, why. `labelThen`: how the reason named WASM when it was written.
    */
-  describe(info: BackendInfo, labelThen: string): BackendInfo {
+  describe(info: BackendInfo, labelThen: string, shards = 1): BackendInfo {
     if (info.active !== 'wasm') return { ...info, threads: undefined };
     const { max, why } = this.allowed();
     const count = wasmThreads();
@@ -123,10 +140,11 @@ export class ThreadChoice {
     const pick = this.current?.pick;
     const figures = pick && Object.keys(pick.measured).length > 1
       ? Object.entries(pick.measured).map(([n, v]) => `${threadsWord(Number(n))} ${fmt(v)}`).join(', ') : null;
-    if (figures) reason += ` (measured${pick!.earlier ? ' on an earlier visit' : ''}: ${figures} steps/s)`;
+    if (shards > 1) reason += ` (the runs split over ${shards} workers)`;
+    else if (figures) reason += ` (measured${pick!.earlier ? ' on an earlier visit' : ''}: ${figures} steps/s)`;
     else if (count === 1 && because) reason += ` (${because})`;
     else if (this.forced !== null) reason += ` (${threadsWord(count)} as asked)`;
     const measured = pick ? { measured: pick.measured, model: this.current!.model, earlier: pick.earlier } : {};
-    return { ...info, reason, threads: { count, max, why: because, ...measured } };
+    return { ...info, reason, threads: { count, max, why: because, ...measured, ...(shards > 1 && { shards }) } };
   }
 }

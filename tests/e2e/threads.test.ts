@@ -46,21 +46,21 @@ function tinyLink(flags = ''): string {
 }
 
 type Bench = {
-  setBackend(c: string, threads?: number): Promise<BackendInfo>;
+  setBackend(c: string, threads?: number, shards?: number): Promise<BackendInfo>;
   load(e: Experiment): Promise<number>;
   run(budgetMs: number): Promise<unknown>;
   metrics(): Record<string, number[]>[];
 };
 
-/** Trains `e` on WASM with exactly `threads` threads in the benchmark page; every metric of every step. */
-async function trainOn(page: Page, e: Experiment, threads: number): Promise<{ info: BackendInfo; metrics: Record<string, number[]>[] }> {
-  return page.evaluate(async ([exp, n]) => {
+/** Trains `e` on WASM with exactly `threads` threads (or the runs over `shards` workers) in the benchmark page; every metric of every step. */
+async function trainOn(page: Page, e: Experiment, threads?: number, shards?: number): Promise<{ info: BackendInfo; metrics: Record<string, number[]>[] }> {
+  return page.evaluate(async ([exp, n, s]) => {
     const bench = (window as unknown as { labBench: Bench }).labBench;
-    const info = await bench.setBackend('wasm', n);
+    await bench.setBackend('wasm', n, s);
     await bench.load(exp);
     await bench.run(600_000);
-    return { info, metrics: bench.metrics() };
-  }, [e, threads] as const);
+    return { info: (bench as unknown as { backend(): BackendInfo }).backend(), metrics: bench.metrics() };
+  }, [e, threads, shards] as const);
 }
 
 describe('cross-origin isolation from the service worker', () => {
@@ -113,6 +113,31 @@ describe('cross-origin isolation from the service worker', () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.getAttribute('[data-testid=backend]', 'data-threads')).toBe(String(threads));
     expect(await page.textContent('[data-testid=backend-reason]')).toMatch(/\(measured on an earlier visit: 1 thread [\d.]+, 2 threads [\d.]+ steps\/s\)/);
+    await page.close();
+  });
+
+  it('runs split over workers give the curves of one worker (float32 tolerance), on any page', async () => {
+    const page = await browser.newPage(); // not isolated: workers need no SharedArrayBuffer
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}bench.html`);
+    await page.waitForFunction(() => (window as unknown as { labBench?: unknown }).labBench !== undefined);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    const base = tinyExperiment(6);
+    const e = { ...base, runs: [...base.runs, { ...base.runs[0]!, label: 'KTO', loss: 'kto' as const }] };
+    const one = await trainOn(page, e, undefined, 1);
+    const split = await trainOn(page, e, undefined, 2);
+    expect(one.info.threads?.shards).toBeUndefined();
+    expect(split.info.threads).toMatchObject({ count: 1, shards: 2 });
+    expect(split.info.reason).toMatch(/WASM, 1 thread.*\(the runs split over 2 workers\)$/);
+    expect(one.metrics).toHaveLength(3);
+    one.metrics.forEach((run, r) => {
+      expect(Object.keys(split.metrics[r]!).sort()).toEqual(Object.keys(run).sort()); // KTO's kl on every run
+      for (const [metric, values] of Object.entries(run)) {
+        expect(values, metric).toHaveLength(6);
+        expectAllClose(split.metrics[r]![metric]!, values, { rel: 1e-4, abs: 1e-6 }, `run ${r + 1} ${metric}`);
+      }
+    });
+    expect(errors).toEqual([]);
     await page.close();
   });
 

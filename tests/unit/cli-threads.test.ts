@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../helpers/close';
 import { parseCliArgs } from '../../src/cli/args';
 import { availableCores } from '../../src/cli/node-backend';
-import { planShards } from '../../src/cli/shards';
+import { planShards } from '../../src/train/shardPlan';
 
 function experiment(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/experiment.ts', ...args], { encoding: 'utf8', timeout: 180_000 });

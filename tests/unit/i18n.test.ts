@@ -196,6 +196,9 @@ function realMessages(): string[] {
   }
   out.push('WebGPU adapter is a software fallback; WebGL renderer is a software fallback: using WASM, 2 threads (measured: 1 thread 10.2, 2 threads 14.5 steps/s)',
     'WASM, 2 threads: WebAssembly with SIMD (measured on an earlier visit: 1 thread 10.2, 2 threads 14.5 steps/s)', 'WASM, 2 threads, as chosen (2 threads as asked)',
+    // The runs split over workers (worker/shardChoice.ts, threadChoice.ts describe).
+    'WASM, 1 thread, as chosen (the runs split over 2 workers)', 'WebGPU adapter is a software fallback; WebGL renderer is a software fallback: using WASM, 1 thread (the runs split over 5 workers)',
+    'the runs could not be split over workers, so they train in one: a training worker failed: out of memory',
     'measured WebGPU 3.2 steps/s, WASM 41 steps/s: using WASM, 2 threads (measured: 1 thread 30, 2 threads 41 steps/s)');
   // Why a weights file was refused.
   out.push(tooLarge(9e9), 'not a safetensors file: the header is not valid UTF-8 JSON');
