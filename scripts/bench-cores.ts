@@ -35,8 +35,12 @@ const call = <T,>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
 
 interface RunTiming { firstStepMs: number; steps: number; steadyMs: number; lastStep: number }
 
-/** 6.3.1 group steps/s on WASM with exactly n threads, per model: median of `repeats`, interleaved over counts. */
-export async function threadSpeeds(browser: Browser, isolatedUrl: string, workloads: Record<string, Experiment>, counts: number[], repeats: number, budgetMs: number, log: Log) {
+/**
+ * 6.3.1 group steps/s on WASM with exactly n threads (or, `workers`, the runs split over exactly n Web
+ * Workers, one thread each), per model: median of `repeats`, interleaved over counts.
+ */
+export async function threadSpeeds(browser: Browser, isolatedUrl: string, workloads: Record<string, Experiment>, counts: number[], repeats: number, budgetMs: number, log: Log, workers = false) {
+  const what = workers ? 'worker' : 'thread';
   const out: Record<string, Record<number, { stepsPerSecond: number; repeats: number[]; load: number[] }>> = {};
   for (const [model, e] of Object.entries(workloads)) {
     const sps: Record<number, number[]> = {};
@@ -46,9 +50,11 @@ export async function threadSpeeds(browser: Browser, isolatedUrl: string, worklo
         const page = await browser.newPage(); // a fresh worker each time: one WASM module, the count asked
         await page.goto(`${isolatedUrl}bench.html`);
         await page.waitForFunction(() => (window as unknown as { labBench?: unknown }).labBench !== undefined);
-        const info = await call<{ threads?: { count: number } }>(page, 'setBackend', 'wasm', n);
-        if (info.threads?.count !== n) throw new Error(`asked for ${n} threads, got ${JSON.stringify(info.threads)}`);
+        const info = await call<{ threads?: { count: number } }>(page, 'setBackend', 'wasm', workers ? undefined : n, workers ? n : undefined);
+        if (!workers && info.threads?.count !== n) throw new Error(`asked for ${n} threads, got ${JSON.stringify(info.threads)}`);
         await call(page, 'load', e);
+        const split = (await call<{ threads?: { shards?: number } } | null>(page, 'backend'))?.threads?.shards ?? 1;
+        if (workers && split !== n) throw new Error(`asked for ${n} workers, got ${split}`);
         const l0 = load1();
         const x = await call<RunTiming>(page, 'run', budgetMs);
         (sps[n] ??= []).push(x.steps > 0 ? (1000 * x.steps) / x.steadyMs : 0);
@@ -59,10 +65,10 @@ export async function threadSpeeds(browser: Browser, isolatedUrl: string, worklo
     out[model] = {};
     for (const n of counts) {
       out[model][n] = { stepsPerSecond: round(median(sps[n]!), 2), repeats: sps[n]!.map((v) => round(v, 2)), load: loads[n]! };
-      log(`  wasm ${String(n).padStart(2)} thread${n === 1 ? ' ' : 's'} ${model.padEnd(8)} ${String(round(median(sps[n]!), 2)).padStart(6)} steps/s  (repeats ${sps[n]!.map((v) => round(v, 2)).join(', ')}; load ${loads[n]!.join(', ')})`);
+      log(`  wasm ${String(n).padStart(2)} ${what}${n === 1 ? ' ' : 's'} ${model.padEnd(8)} ${String(round(median(sps[n]!), 2)).padStart(6)} steps/s  (repeats ${sps[n]!.map((v) => round(v, 2)).join(', ')}; load ${loads[n]!.join(', ')})`);
     }
     const one = out[model][1]?.stepsPerSecond;
-    for (const n of counts.filter((c) => c > 1)) if (one) log(`  ratio ${model} ${n} threads / 1 thread = ${round(out[model][n]!.stepsPerSecond / one, 2)}`);
+    for (const n of counts.filter((c) => c > 1)) if (one) log(`  ratio ${model} ${n} ${what}s / 1 ${what} = ${round(out[model][n]!.stepsPerSecond / one, 2)}`);
   }
   return out;
 }
@@ -184,6 +190,9 @@ export async function everyCore(browser: Browser, urls: { plain: string; isolate
   const out: Record<string, unknown> = {};
   log(`every core: WASM on ${counts.join(', ')} threads (bench page served with COOP/COEP; ${REPEATS} repeats, interleaved):`);
   out.browser = await threadSpeeds(browser, urls.isolated, { notebook: workload('notebook'), tiny: workload('tiny') }, counts, REPEATS, BUDGET_MS, log);
+  const workerCounts = [...new Set([1, Math.min(cores, 5)])];
+  log(`every core, by runs: the 5 runs split over ${workerCounts.join(', ')} Web Workers, one thread each (the plain page: no isolation needed):`);
+  out.browserWorkers = await threadSpeeds(browser, urls.plain, { notebook: workload('notebook'), tiny: workload('tiny') }, workerCounts, REPEATS, BUDGET_MS, log, true);
   const memory = await threadedMemory(browser, urls.isolated, cores, o);
   out.memory = memory;
   log(`  wasm ${cores} threads memory over ${memory.steps} steps (tiny): tensors ${memory.start.numTensors} -> ${memory.end.numTensors}, wasm heap ${memory.start.wasmHeapBytes} -> ${memory.end.wasmHeapBytes} bytes`);

@@ -34,7 +34,8 @@ describe('LoRA and DoRA runs', () => {
 
     await page.click('[data-testid=run]');
     await page.waitForFunction(() => ((window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted['pi-rej']?.rows.length ?? 0) > 10, null, { timeout: 120_000 });
-    await page.click('[data-testid=run]');
+    // Pause it, unless it finished first (a run of a few seconds can, on an idle machine).
+    if ((await page.getAttribute('[data-testid=status]', 'data-state')) === 'running') await page.click('[data-testid=run]');
     await waitForState(page, ['paused', 'done']);
     const piRej = await plotted(page, 'pi-rej');
     expect(seriesOf(piRej, 'DPO β=0.1 lr=0.1 LoRA r=4 α=8').length).toBeGreaterThan(10);

@@ -55,6 +55,8 @@ async function drive(page: Page): Promise<Record<string, number[]>> {
   await page.click('[data-testid=run]');
   await waitForState(page, ['done']);
   expect(await currentStep(page)).toBe(12);
+  // Each chart catches up with the store in its own slot: wait until every one shows step 12.
+  await page.waitForFunction(() => ['pi-rej', 'loss', 'sigma'].every((id) => ((window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted[id]?.rows.length ?? 0) >= 12));
   const out: Record<string, number[]> = {};
   for (const chart of ['pi-rej', 'loss', 'sigma']) {
     const p = await plotted(page, chart);
