@@ -4,9 +4,14 @@
  * alone. Only on WASM (a GPU backend runs every run in one batch), and only
  * where there are several runs and cores to spare: one core is left to the
  * page, whose charts must keep up (on 2 cores, two busy workers made its
- * tasks 110-120 ms long: no split there). The benchmark may ask for an exact
- * count, and a forced thread count means no split.
+ * tasks 110-120 ms long: no split there), and only for a model whose step is
+ * mostly arithmetic: a small model's step is mostly per-op overhead, which
+ * every worker pays whole (npm run bench, 2 workers: notebook model 1.37x,
+ * tiny 0.91x). The benchmark may ask for an exact count, and a forced thread
+ * count means no split.
  */
+import { MODEL_PRESETS } from '../model/config';
+import { paramCount } from '../model/params';
 import { comparisonConfig, type Experiment } from '../train/experiment';
 import { createComparison, type InitialWeights } from '../train/session';
 import { planShards, type ShardPlan } from '../train/shardPlan';
@@ -16,6 +21,8 @@ import { ShardPool } from './shardPool';
 
 /** At most this many workers share the runs (each starts its own WASM module, about 16 MB). */
 export const MAX_SHARDS = 8;
+/** Models with fewer parameters than this train in one worker unless told otherwise (the tiny model has 22,688; the notebook's 1.3 M). */
+export const MIN_SPLIT_PARAMS = 100_000;
 
 export class ShardChoice {
   private readonly pool = new ShardPool();
@@ -34,7 +41,8 @@ export class ShardChoice {
   plan(experiment: Experiment): ShardPlan | null {
     if (tf.getBackend() !== 'wasm') return null;
     const cores = Math.max(1, Math.floor(Number(this.cores ?? globalThis.navigator?.hardwareConcurrency) || 1));
-    const n = this.forced ?? Math.min(cores - 1, MAX_SHARDS);
+    const small = paramCount(MODEL_PRESETS[experiment.model]) < MIN_SPLIT_PARAMS;
+    const n = this.forced ?? (small ? 1 : Math.min(cores - 1, MAX_SHARDS));
     const plan = planShards(experiment.runs.length, n);
     return plan.runs.length > 1 ? { runs: plan.runs, threads: plan.runs.map(() => 1) } : null;
   }

@@ -9,6 +9,8 @@ import type { FromShard, ToShard } from './shardHost';
 
 class WorkerChannel implements ShardChannel {
   private nextId = 1;
+  /** Why this worker failed: it answers nothing more, so every later request is refused at once. */
+  broken: string | null = null;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly worker: Worker) {
@@ -21,7 +23,8 @@ class WorkerChannel implements ShardChannel {
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.failAll(`a training worker failed: ${e.message || 'unknown error'}`);
+      this.broken = `a training worker failed: ${e.message || 'unknown error'}`;
+      this.failAll(this.broken);
     };
   }
 
@@ -30,6 +33,7 @@ class WorkerChannel implements ShardChannel {
   }
 
   request<T>(msg: ToShard & { id: number }): Promise<T> {
+    if (this.broken !== null) return Promise.reject(new Error(this.broken));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -51,8 +55,10 @@ class WorkerChannel implements ShardChannel {
 export class ShardPool {
   private channels: WorkerChannel[] = [];
 
-  /** Exactly `n` shard workers, started or ended as needed. */
+  /** Exactly `n` shard workers, started or ended as needed (a failed one is replaced). */
   take(n: number): ShardChannel[] {
+    for (const ch of this.channels.filter((c) => c.broken !== null)) ch.terminate();
+    this.channels = this.channels.filter((c) => c.broken === null);
     while (this.channels.length > n) this.channels.pop()!.terminate();
     while (this.channels.length < n) {
       this.channels.push(new WorkerChannel(new Worker(new URL('./shard.worker.ts', import.meta.url), { type: 'module', name: 'dpo-ipo-shard' })));

@@ -31,6 +31,9 @@ export interface ShardChannel {
 
 type Where = { shard: number; index: number };
 
+/** How long the other shards may take to start (a worker, its WASM module, the runs) before the runs train in one. */
+export const SHARD_START_MS = 20_000;
+
 export class ShardedComparison implements Trainee {
   readonly logs: RunLog[];
   readonly config: ComparisonConfig;
@@ -72,11 +75,15 @@ export class ShardedComparison implements Trainee {
     const shardOf = (runs: number[]): Experiment => ({ ...e, runs: runs.map((r) => e.runs[r]!) });
     const started = remotes.map((ch, i) => ch.request({ type: 'init', id: 0, experiment: shardOf(plan.runs[i + 1]!), needs, weights }));
     const local = createLocal(shardOf(plan.runs[0]!), needs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the workers did not start within ${SHARD_START_MS / 1000} s`)), SHARD_START_MS)));
     try {
-      await Promise.all(started);
+      await Promise.race([Promise.all(started), late]);
     } catch (err) {
       local.dispose();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
     return new ShardedComparison(local, remotes, plan, config, weights);
   }

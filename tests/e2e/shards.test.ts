@@ -14,13 +14,14 @@ import { labFixture } from './helpers/fixture';
 import { plotted, seriesOf, waitForState, currentStep } from './helpers/lab';
 
 const env = labFixture();
+const STEPS = 10;
 
-function link(): string {
+function link(model: 'notebook' | 'tiny' = 'notebook'): string {
   const s = defaultLinkState();
   s.presetId = null;
   s.backend = 'wasm';
   s.experiment = {
-    ...s.experiment, model: 'tiny', steps: 12,
+    ...s.experiment, model, steps: STEPS,
     runs: [
       { ...s.experiment.runs[0]!, label: 'DPO', loss: 'dpo', beta: 0.5, lr: 0.5, optimizer: 'sgd' },
       { ...s.experiment.runs[0]!, label: 'IPO', loss: 'ipo', beta: 0.5, lr: 0.05, optimizer: 'adam' },
@@ -31,12 +32,12 @@ function link(): string {
   return `${env.server.url}#${encodeLink(s)}`;
 }
 
-async function open(cores: number | null): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+async function open(cores: number | null, model: 'notebook' | 'tiny' = 'notebook'): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
   const ctx = await env.browser.newContext({ viewport: { width: 1400, height: 1000 }, serviceWorkers: 'block' });
   if (cores !== null) await ctx.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);
   const page = await ctx.newPage();
   const errors = watchErrors(page);
-  await page.goto(link());
+  await page.goto(link(model));
   await waitForState(page, ['idle']);
   return { ctx, page, errors };
 }
@@ -54,9 +55,9 @@ async function drive(page: Page): Promise<Record<string, number[]>> {
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-step')) >= 5);
   await page.click('[data-testid=run]');
   await waitForState(page, ['done']);
-  expect(await currentStep(page)).toBe(12);
-  // Each chart catches up with the store in its own slot: wait until every one shows step 12.
-  await page.waitForFunction(() => ['pi-rej', 'loss', 'sigma'].every((id) => ((window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted[id]?.rows.length ?? 0) >= 12));
+  expect(await currentStep(page)).toBe(STEPS);
+  // Each chart catches up with the store in its own slot: wait until every one shows the last step.
+  await page.waitForFunction((n) => ['pi-rej', 'loss', 'sigma'].every((id) => ((window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted[id]?.rows.length ?? 0) >= n), STEPS);
   const out: Record<string, number[]> = {};
   for (const chart of ['pi-rej', 'loss', 'sigma']) {
     const p = await plotted(page, chart);
@@ -86,6 +87,11 @@ describe('runs split over workers in the app', () => {
     const [download] = await Promise.all([split.page.waitForEvent('download'), split.page.click('[data-testid=export-weights]')]);
     expect(download.suggestedFilename()).toBe('policy-run3.safetensors');
     expect(statSync((await download.path())!).size).toBeGreaterThan(1000);
+
+    // The tiny model trains in one worker: its steps are per-op overhead, which every worker would pay whole.
+    const tiny = await open(4, 'tiny');
+    expect(await tiny.page.textContent('[data-testid=backend-reason]')).not.toMatch(/workers/);
+    await tiny.ctx.close();
 
     expect(split.errors).toEqual([]);
     expect(one.errors).toEqual([]);

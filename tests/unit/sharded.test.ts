@@ -1,13 +1,13 @@
 // The lab on every core: a comparison split over workers (worker/shardedComparison.ts) trains exactly as
 // one comparison does. The shards run in-process here, each behind the same message protocol a Web Worker
 // speaks (worker/shardHost.ts), every message structured-cloned as postMessage would.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { comparisonConfig, parseExperiment, type Experiment, type ExperimentSpec } from '../../src/train/experiment';
 import { applyRunPatch, type RunPatch } from '../../src/train/run';
 import { createComparison, seededWeights } from '../../src/train/session';
 import { planShards } from '../../src/train/shardPlan';
 import { ShardHost, type FromShard, type ToShard } from '../../src/worker/shardHost';
-import { ShardedComparison, type ShardChannel, type Trainee } from '../../src/worker/shardedComparison';
+import { SHARD_START_MS, ShardedComparison, type ShardChannel, type Trainee } from '../../src/worker/shardedComparison';
 import { expectAllClose } from '../helpers/close';
 
 /** A shard behind a channel: messages handled one at a time, in order, each a structured clone. */
@@ -102,6 +102,24 @@ describe('runs split over workers', () => {
     expect(split.logs[1]!.status.state).not.toBe('ok');
     expect(split.activeRuns()).toEqual([0]);
     expectSameLogs(one, split);
+  });
+
+  it('give up on workers that do not start, or fail to, so the runs can train in one comparison', async () => {
+    const e = parseExperiment(spec([{ loss: 'dpo', beta: 0.1, lr: 0.3 }, { loss: 'ipo', beta: 0.5, lr: 0.05 }]));
+    const weights = seededWeights(e);
+    const make = (ch: ShardChannel) => ShardedComparison.create(e, weights, planShards(2, 2), [ch], comparisonConfig(e), (sub, needs) => createComparison(sub, weights, undefined, needs));
+    const failing: ShardChannel = { post: () => {}, request: () => Promise.reject(new Error('WASM did not start in a training worker')) };
+    await expect(make(failing)).rejects.toThrow(/WASM did not start/);
+    vi.useFakeTimers();
+    try {
+      const silent: ShardChannel = { post: () => {}, request: () => new Promise(() => {}) };
+      const started = make(silent);
+      const outcome = expect(started).rejects.toThrow(`the workers did not start within ${SHARD_START_MS / 1000} s`);
+      await vi.advanceTimersByTimeAsync(SHARD_START_MS);
+      await outcome;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('give each run\'s distribution, weights and adapters from the shard that holds it', async () => {
