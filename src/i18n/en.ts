@@ -158,6 +158,7 @@ export const en = {
     undesirable: 'KTO: undesirable',
     addPair: '+ Pair',
     apply: 'Apply data',
+    unapplied: 'Edits not applied yet: training uses the data as it was.',
     undo: 'Undo edits',
     fieldError: 'pair {{n}} {{part}}: {{error}}',
   },
@@ -279,9 +280,10 @@ export const en = {
   final: {
     caption: 'Each run at its last step',
     region: 'Final values (scrolls sideways)',
-    columns: { run: 'run', loss: 'loss', piRej: 'π(rejected)', piChosen: 'π(chosen)', sigma: 'σ(βh)', meanH: 'mean h', targetH: 'target h', verdict: 'verdict' },
+    columns: { run: 'run', loss: 'loss', piRej: 'π(rejected)', piChosen: 'π(chosen)', sigma: 'σ(βh)', meanH: 'mean h', answerH: 'h (whole answer)', targetH: 'target h', verdict: 'verdict' },
     target: '{{name}} = {{value}}',
     pending: 'when the run ends',
+    untrained: 'changed after step {{step}}, not trained with its new settings yet: press +100 steps (or Reset)',
     verdicts: 'How each run ended',
   },
   embed: {

@@ -52,7 +52,7 @@ const gap = (w: string) => (/[\u4e00-\u9fff]$/.test(w) ? '' : ' ');
 
 const RULES: Rule[] = [
   // Notices from the store (state/actions.ts, state/autoplay.ts, state/share.ts, embed/api.ts).
-  [/^The experiment changed, so training restarted from step 0\.$/, () => '实验已改变' + RESTARTED],
+  [/^The experiment changed, so it is back at step 0: press Run to train it\.$/, () => '实验已改变，所以回到了第 0 步：按“运行”开始训练。'],
   [/^There is no preset "(.*)"\.$/s, (m) => `没有名为“${m[1]}”的预设。`],
   [/^Replaying the notebook exactly is now off: it needs the notebook's (scoring|granularity)\.$/, (m) => `“精确复现笔记本”已关闭：它需要笔记本的${m[1] === 'scoring' ? '打分方式' : '粒度'}。`],
   [/^On the tiny model, §(\S+) uses its tiny run set \(larger learning rates, (\d+) steps\): the same story in seconds\.$/, (m) => `在微型模型上，§${m[1]} 使用它的微型运行组（更大的学习率，${m[2]} 步）：几秒钟就能看到同样的现象。`],

@@ -155,6 +155,7 @@ export const zh: Dictionary = {
     undesirable: 'KTO：不期望',
     addPair: '+ 一对',
     apply: '应用数据',
+    unapplied: '修改还没有应用：训练仍使用原来的数据。',
     undo: '撤销修改',
     fieldError: '第 {{n}} 对的{{part}}：{{error}}',
   },
@@ -275,9 +276,10 @@ export const zh: Dictionary = {
   final: {
     caption: '每个运行在最后一步的值',
     region: '最终数值（可横向滚动）',
-    columns: { run: '运行', loss: '损失', piRej: 'π(rejected)', piChosen: 'π(chosen)', sigma: 'σ(βh)', meanH: 'h 均值', targetH: '目标 h', verdict: '结论' },
+    columns: { run: '运行', loss: '损失', piRej: 'π(rejected)', piChosen: 'π(chosen)', sigma: 'σ(βh)', meanH: 'h 均值', answerH: 'h（整段回答）', targetH: '目标 h', verdict: '结论' },
     target: '{{name}} = {{value}}',
     pending: '运行结束时给出',
+    untrained: '第 {{step}} 步之后修改过，还没有用新设置训练：请按“再训练 100 步”（或“重置”）',
     verdicts: '每个运行的结局',
   },
   embed: {

@@ -77,13 +77,16 @@ function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer 
  * when it is invalid (and changes nothing). An edit keeps the preset it was
  * made from (basePresetId left undefined); an experiment from elsewhere passes null.
  */
+/** Said when an edit takes a trained experiment back to step 0 (it waits there for Run). */
+const CHANGED_NOTICE = 'The experiment changed, so it is back at step 0: press Run to train it.';
+
 export function setExperiment(next: unknown, presetId: string | null = null, basePresetId?: string | null): string[] {
   const r = ExperimentSchema.safeParse(next);
   if (!r.success) return describeIssues(r.error);
   const restarted = get().training.step > 0;
   set((s) => ({ experiment: r.data, presetId, basePresetId: basePresetId === undefined ? s.basePresetId : basePresetId }));
   reload();
-  if (restarted) notify('info', 'The experiment changed, so training restarted from step 0.');
+  if (restarted) notify('info', CHANGED_NOTICE);
   return [];
 }
 
@@ -113,7 +116,7 @@ export function setNotebookExact(on: boolean): string[] {
   const restarted = get().training.step > 0;
   set({ experiment: r.data, presetId: on ? presetId : null });
   reload(on ? { policy: null, reference: null } : {});
-  if (restarted) notify('info', 'The experiment changed, so training restarted from step 0.');
+  if (restarted) notify('info', CHANGED_NOTICE);
   return [];
 }
 

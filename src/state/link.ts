@@ -227,7 +227,7 @@ export function decodeLink(link: string): Decoded {
       if (raw !== null) apply(f, raw, state, notices);
     }
     const known = new Set(['v', 's', ...FLAGS.map((f) => f.key)]);
-    const unknown = [...params.keys()].filter((k) => !known.has(k));
+    const unknown = [...params.keys()].filter((k) => k !== '' && !known.has(k)); // a stray '&' is no setting
     const payload = params.get('s');
     if (payload !== null) {
       const obj = readPayload(payload, notices);

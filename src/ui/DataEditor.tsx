@@ -99,9 +99,10 @@ export function DataEditor() {
       ))}
       <div className="data-actions">
         <button type="button" onClick={() => setTexts((x) => [...x, ...toTexts([NOTEBOOK_PAIR], mode)])} disabled={texts.length >= LIMITS.pairs.max}>{t('data.addPair')}</button>
-        <button type="button" className="primary" onClick={apply} disabled={!dirty} data-testid="apply-data">{t('data.apply')}</button>
+        <button type="button" className="primary" onClick={apply} disabled={!dirty || fieldErrors.length > 0} data-testid="apply-data">{t('data.apply')}</button>
         {dirty && <button type="button" onClick={() => setTexts(toTexts(data, mode))}>{t('data.undo')}</button>}
       </div>
+      {dirty && <p className="muted" data-testid="data-unapplied">{t('data.unapplied')}</p>}
       {(problems.length > 0 || (dirty && fieldErrors.length > 0)) && (
         <ul className="problems" role="alert" data-testid="data-problems">
           {(problems.length > 0 ? problems : fieldErrors).map((p) => <li key={p}>{msg(p)}</li>)}

@@ -166,6 +166,9 @@ describe('the lab page', () => {
     const chosen = page.locator('input[aria-label="Pair 1 chosen"]');
     await chosen.fill('I love zebras');
     await expect(page.locator('[data-testid=data-problems]').textContent()).resolves.toMatch(/"zebras" is not in the word vocabulary/);
+    // Nothing to apply while a field is wrong, and the editor says its edits are not in use yet.
+    expect(await page.isDisabled('[data-testid=apply-data]')).toBe(true);
+    expect(await page.textContent('[data-testid=data-unapplied]')).toMatch(/not applied yet/);
     await chosen.fill('I love tea !');
     await page.locator('input[aria-label="Pair 1 rejected"]').fill('I hate tea .');
     await page.click('[data-testid=apply-data]');

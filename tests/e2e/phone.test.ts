@@ -20,6 +20,12 @@ describe('the lab on a 360 px phone', () => {
     expect(chart.top).toBeLessThan((await box('.settings')).top);
     expect(await page.textContent('[data-testid=look-for]')).toMatch(/^What to look for: DPO drives π\(rejected\) down/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // The Share panel fits the screen (anchored to its button it started 12-24 px left of it).
+    await page.click('[data-testid=share]');
+    const share = await box('[data-testid=share-panel]');
+    expect(share.left).toBeGreaterThanOrEqual(0);
+    expect(share.right).toBeLessThanOrEqual(PHONE.width);
+    await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
     await page.close();
   });

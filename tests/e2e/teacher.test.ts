@@ -124,6 +124,10 @@ describe('the lab as a teacher uses it', () => {
       'IPO β=0.25 lr=0.003 (changed β): settles where every h_t = 1/(2β) = 2, so σ(βh) stops at σ(1/2) ≈ 0.6225 and π(rejected) levels off.',
     );
     expect(await page.textContent('[data-testid=look-for-changes]')).toContain('The expectation above still holds for the 4 unchanged runs.');
+    // Its curves are the old β's until it trains again: no verdict on them, but what to do.
+    await page.waitForSelector('[data-testid=verdict-1][data-kind=untrained]');
+    expect(await page.textContent('[data-testid=verdict-1]')).toBe('changed after step 150, not trained with its new settings yet: press +100 steps (or Reset)');
+    expect(await page.getAttribute('[data-testid=verdict-0]', 'data-kind')).not.toBe('untrained');
   });
 
   it('+100 steps extends every run from where it stopped, and the change is marked on the charts', async () => {
@@ -143,6 +147,9 @@ describe('the lab as a teacher uses it', () => {
     expect(Math.abs(Math.log10(pi[150]!) - Math.log10(pi[149]!))).toBeLessThan(0.1);
     expect(Math.log10(pi[0]!) - Math.log10(pi[150]!)).toBeGreaterThan(1);
     expect(await page.locator('#pi-rej .recharts-label', { hasText: 'changed: β 0.25' }).count()).toBe(1);
+    // Trained with its new β now: a verdict again.
+    expect(await page.getAttribute('[data-testid=verdict-1]', 'data-kind')).not.toBe('untrained');
+    expect(await page.getAttribute('[data-testid=verdict-1]', 'data-kind')).toBeTruthy();
   });
 
   it('one name everywhere: an edit renames the run in the legend, the table, the CSV and the link', async () => {

@@ -173,7 +173,7 @@ function realMessages(): string[] {
     if (s.state !== 'ok') out.push(s.reason, `Run 3 stopped: ${s.reason}.`);
   }
   // Notices the store makes (state/actions.ts, state/autoplay.ts), links' notices (state/link.ts), the backend's reason.
-  out.push('The experiment changed, so training restarted from step 0.', 'A comparison holds at most 8 runs.', 'A comparison needs at least one run.',
+  out.push('The experiment changed, so it is back at step 0: press Run to train it.', 'A comparison holds at most 8 runs.', 'A comparison needs at least one run.',
     'Replaying the notebook exactly is now off: it needs the notebook\'s granularity.',
     'On the tiny model, §6.3.1 uses its tiny run set (larger learning rates, 150 steps): the same story in seconds.',
     'KTO needs mismatched prompt/answer pairs scored, which the running comparison did not do, so training restarted from step 0.',

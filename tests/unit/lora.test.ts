@@ -200,7 +200,7 @@ describe('LoRA in the lab', () => {
     sent.length = 0;
     expect(updateRun(1, { policy: 'dora', loraRank: 2 })).toEqual([]);
     expect(sent.map((m) => m.type)).toEqual(['load']);
-    expect(labStore.getState().notices.at(-1)!.text).toMatch(/restarted from step 0/);
+    expect(labStore.getState().notices.at(-1)!.text).toMatch(/back at step 0: press Run/);
     const before = labStore.getState().experiment;
     expect(before.runs[1]!.policy).toBe('dora');
     expect(updateRun(1, { loraRank: 64 }).join()).toMatch(/runs\.1\.loraRank: LoRA rank 64 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32/);
