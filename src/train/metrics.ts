@@ -60,6 +60,19 @@ export interface RunLog {
 export const KL_METRIC = 'kl';
 export const KL_HELP = 'KTO\'s reference point z0: the batch KL estimate log π/π_ref over mismatched prompt/answer pairs, clamped at 0 (every run of a comparison with a KTO run)';
 
+/**
+ * Each run's values recorded since the last call, with its status; `sent` (steps already taken, per
+ * run) moves on. What the worker tells the page at each read, and a shard tells the training worker.
+ */
+export function takeNewValues(logs: readonly RunLog[], sent: number[]): RunLog[] {
+  return logs.map((log, r) => {
+    const metrics: Record<string, number[]> = {};
+    for (const [name, values] of Object.entries(log.metrics)) metrics[name] = values.slice(sent[r]);
+    sent[r] = log.metrics.loss!.length;
+    return { metrics, status: log.status };
+  });
+}
+
 export function emptyRunLog(answerLength: number, kl = false): RunLog {
   const metrics: Record<string, number[]> = {};
   for (const m of SCALAR_METRICS) metrics[m] = [];

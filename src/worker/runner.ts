@@ -8,6 +8,7 @@ import { MODEL_PRESETS } from '../model/config';
 import { exportAdapters, exportSafetensors, importSafetensors } from '../model/weights';
 import type { ParamSet } from '../model/params';
 import type { Experiment } from '../train/experiment';
+import { takeNewValues } from '../train/metrics';
 import { adapterShapeOf, applyRunPatch } from '../train/run';
 import { seededWeights } from '../train/session';
 import { ShardChoice } from './shardChoice';
@@ -271,12 +272,7 @@ export class Runner {
   private async read(): Promise<void> {
     const cmp = this.cmp!;
     await cmp.flush();
-    const runs = cmp.logs.map((log, r) => {
-      const metrics: Record<string, number[]> = {};
-      for (const [name, values] of Object.entries(log.metrics)) metrics[name] = values.slice(this.sent[r]);
-      this.sent[r] = log.metrics.loss!.length;
-      return { metrics, status: log.status };
-    });
+    const runs = takeNewValues(cmp.logs, this.sent);
     const speed = this.measureSpeed(cmp.step);
     const distribution = performance.now() - this.lastDistribution >= DISTRIBUTION_MS ? await this.distribution() : null;
     this.post({ type: 'tick', generation: this.generation, step: cmp.step, delta: { runs }, speed, distribution });

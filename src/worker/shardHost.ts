@@ -8,7 +8,7 @@
  */
 import type { ComparisonNeeds } from '../train/catalog';
 import type { Experiment } from '../train/experiment';
-import type { RunStatus } from '../train/metrics';
+import { takeNewValues, type RunLog } from '../train/metrics';
 import type { Run } from '../train/run';
 import type { InitialWeights } from '../train/session';
 import type { Comparison } from '../train/trainer';
@@ -29,7 +29,7 @@ export type FromShard = { type: 'reply'; id: number; value?: unknown; error?: st
 /** A flush's answer: the shard's step, and per run the values since the previous flush and its status. */
 export interface ShardFlush {
   step: number;
-  runs: { metrics: Record<string, number[]>; status: RunStatus }[];
+  runs: RunLog[];
 }
 
 export type CreateComparison = (e: Experiment, weights: InitialWeights, needs: ComparisonNeeds) => Comparison;
@@ -96,12 +96,7 @@ export class ShardHost {
     const cmp = this.comparison();
     if (this.failed !== null) throw new Error(this.failed);
     await cmp.flush();
-    const runs = cmp.logs.map((log, r) => {
-      const metrics: Record<string, number[]> = {};
-      for (const [name, values] of Object.entries(log.metrics)) metrics[name] = values.slice(this.sent[r]);
-      this.sent[r] = log.metrics.loss!.length;
-      return { metrics, status: log.status };
-    });
+    const runs = takeNewValues(cmp.logs, this.sent);
     return { step: cmp.step, runs };
   }
 }

@@ -117,11 +117,6 @@ export class ThreadChoice {
     return changed;
   }
 
-  /** Whether a thread count was asked for (the benchmark). */
-  get isForced(): boolean {
-    return this.forced !== null;
-  }
-
   /**
    * `info` with its threads: the count, what the page allows and why, the
    * measurements; its reason names the count ("WASM, 2 threads") and, for one
