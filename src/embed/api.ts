@@ -107,6 +107,8 @@ function prepare(cmd: EmbedCommand, post: Post): Ready | null {
 export function startEmbedApi(win: Window = window): () => void {
   const parent = win.parent;
   if (!parent || parent === win) return () => {};
+  // the window's clock, not the global one: rates are per second of the window's time (tests drive it)
+  const clock = () => win.performance.now();
   const allowed = labStore.getState().embed.parentOrigin;
   const asked = originFlag(win.location.href);
   if (asked !== null && allowed === null) {
@@ -140,7 +142,7 @@ export function startEmbedApi(win: Window = window): () => void {
       win.setTimeout(once, 100); // hidden or off-screen frames get no animation frames
     },
     later: (cb, ms) => void win.setTimeout(cb, ms),
-    now: () => performance.now(),
+    now: clock,
     perSecond: RELOADS_PER_SECOND,
     maxQueue: 16,
   });
@@ -158,7 +160,7 @@ export function startEmbedApi(win: Window = window): () => void {
   };
   const onMessage = (e: MessageEvent) => {
     if (e.source !== parent || (allowed !== null && e.origin !== allowed)) return;
-    const now = performance.now();
+    const now = clock();
     if (now - windowStart >= 1000) {
       windowStart = now;
       seen = 0;
@@ -188,8 +190,8 @@ export function startEmbedApi(win: Window = window): () => void {
       ready = true;
       post('ready', { state: encodeLink(linkStateOf(s)) });
     }
-    if (s.training.state === 'running' && s.series !== prev.series && performance.now() - lastProgress > PROGRESS_MS) {
-      lastProgress = performance.now();
+    if (s.training.state === 'running' && s.series !== prev.series && clock() - lastProgress > PROGRESS_MS) {
+      lastProgress = clock();
       post('progress', {
         step: s.training.step, steps: s.experiment.steps, stepsPerSecond: s.training.stepsPerSecond,
         runs: finalMetrics(s).map((r) => ({ label: r.label, status: r.status, loss: r.final.loss, pi_rej: r.final.pi_rej, sigma_margin: r.final.sigma_margin })),

@@ -114,6 +114,12 @@ describe('regression #2: setState bursts are coalesced and rate-limited', () => 
     }
     expect(loads()).toHaveLength(4);
     expect(labStore.getState().experiment.steps).toBe(4);
+    // a second later the waiting (coalesced) state is applied: the host's last one
+    embed.tick(1000);
+    embed.frame(); // the budget's timer
+    embed.frame(); // its frame
+    expect(loads()).toHaveLength(5);
+    expect(labStore.getState().experiment.steps).toBe(10);
   });
 });
 
