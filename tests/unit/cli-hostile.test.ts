@@ -15,10 +15,10 @@ import { RunSchema } from '../../src/train/run';
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-hostile-'));
 const tmp = (name: string) => path.join(dir, name);
 
-function experiment(...args: string[]): { code: number; out: string; err: string; ms: number } {
-  const t0 = Date.now();
+/** Runs the CLI; one that hangs is killed at 2 minutes and fails with code -1. */
+function experiment(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/experiment.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr, ms: Date.now() - t0 };
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
 /** Any terminal control character but the newline: C0, DEL, C1, bidi overrides. */
@@ -69,7 +69,7 @@ describe('regression #11: the CLI caps what it reads and checks where it writes 
     const weights = experiment('--preset', '6.2', '--model', 'tiny', '--policy-weights', '/dev/zero');
     expect(weights.code).toBe(2);
     expect(weights.err).toMatch(/--policy-weights \/dev\/zero: larger than [\d,]+ bytes/);
-    expect(config.ms + weights.ms).toBeLessThan(60_000); // each used to read 5.3 GB
+    // each used to read 5.3 GB before it refused; a hang fails the test by its timeout
   });
 
   it('readCapped: regular files over the cap are refused without reading; devices and folders give messages', async () => {
@@ -104,6 +104,5 @@ describe('regression #11: the CLI caps what it reads and checks where it writes 
     const d = experiment('--preset', '6.2', '--steps', '10000', '--export-init', tmp('afile/init'));
     expect(d.code).toBe(2);
     expect(d.err).toMatch(/--export-init .*afile is not a folder/);
-    expect(r.ms + d.ms).toBeLessThan(60_000); // 10,000 notebook steps would take hours
   });
 });

@@ -95,9 +95,8 @@ describe('safetensors', () => {
     expect(() => parseSafetensors(file)).toThrow(/over the 1 MB limit/);
     const few: Record<string, unknown> = {};
     for (let i = 0; i <= MAX_ENTRIES; i++) few[`t${i}`] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] };
-    const t0 = performance.now();
+    // refused by its entry count, before any entry is looked at
     expect(() => parseSafetensors(handMade(few))).toThrow(/1025 entries, over the limit of 1024/);
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(() => parseSafetensors(handMade({ __metadata__: few }))).toThrow(/__metadata__ has 1025 keys/);
   });
 
