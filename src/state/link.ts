@@ -70,7 +70,7 @@ const LinkRunSchema = z
     }
     const r = RunSchema.safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
     if (!r.success) {
-      ctx.addIssue({ code: 'custom', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      ctx.addIssue({ code: 'custom', message: describeIssues(r.error).join('; ') });
       return z.NEVER;
     }
     return { run: r.data, repaired };

@@ -90,9 +90,31 @@ export function trainableParamCount(c: LlamaConfig, r: Pick<Run, 'policy' | 'lor
   return shape ? adapterParamCount(c, shape) : paramCount(c);
 }
 
+/** zod's own messages ("Invalid input: …", "Too big: …") do not say which field; the lab's own (numberIn, the data's checks) do. */
+const NAMES_NO_FIELD = /^(Invalid|Too (big|small)|Unrecognized)\b/;
+
+/**
+ * Where a problem is, in words: "run 2: " and "pair 3: " for a place in a list,
+ * and the field's key only where the message does not already name the field
+ * (so "steps must be in 1..10000", not "steps: steps must be in 1..10000").
+ */
+function issueLocation(path: readonly PropertyKey[], message: string): string {
+  const parts: string[] = [];
+  for (let k = 0; k < path.length; k++) {
+    const key = String(path[k]);
+    const index = path[k + 1];
+    if ((key === 'runs' || key === 'data') && typeof index === 'number') {
+      const place = `${key === 'runs' ? 'run' : 'pair'} ${index + 1}`;
+      if (!message.startsWith(`${place}: `)) parts.push(place);
+      k++;
+    } else if (k === path.length - 1 ? NAMES_NO_FIELD.test(message) : true) parts.push(key);
+  }
+  return parts.map((p) => `${p}: `).join('');
+}
+
 /** Readable one-line messages for every problem zod found. */
 export function describeIssues(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((i) => `${prefix}${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`);
+  return error.issues.map((i) => `${prefix}${issueLocation(i.path, i.message)}${i.message}`);
 }
 
 /**

@@ -221,8 +221,10 @@ describe('the message table (notices, validation, stop reasons, the backend\'s r
     expect(translateMessage('something nobody wrote a pattern for', 'zh')).toBe('something nobody wrote a pattern for');
     // One unknown part keeps the whole message English: no half-translated sentence.
     expect(translateMessage('steps must be in 1..10000; something new', 'zh')).toBe('steps must be in 1..10000; something new');
-    expect(translateMessage('run 2: lr: learning rate must be in (0, 1e6]', 'zh')).toBe('运行 2：学习率必须在 (0, 1e6] 范围内');
+    expect(translateMessage('run 2: learning rate must be in (0, 1e6]', 'zh')).toBe('运行 2：学习率必须在 (0, 1e6] 范围内');
     expect(translateMessage('run 1: beta: β must be in (0, 10000]', 'zh')).toBe('运行 1：β 必须在 (0, 10000] 范围内');
+    expect(translateMessage('pair 2: rejected: a token id must be in 0..31', 'zh')).toBe('第 2 对：token id 必须在 0..31 范围内');
+    expect(translateMessage('run 1: loss: Invalid option: expected one of "dpo"|"ipo"', 'zh')).toBe('运行 1：无效的选项：应为 "dpo"|"ipo" 之一');
     expect(translateMessage(`steps must be in ${'1..' + LIMITS.steps.max}`, 'zh')).toBe('步数必须在 1..10000 范围内');
   });
 

@@ -168,9 +168,9 @@ describe('LoRA settings', () => {
   it('refuse bad values with a clear message and change nothing', () => {
     const r = RunSchema.parse(dpo({ policy: 'lora' }));
     const problems = (patch: object) => applyRunPatch(r, patch).problems.join('; ');
-    expect(problems({ loraAlpha: 0 })).toMatch(/loraAlpha: LoRA α must be in \(0, 10000\]/);
+    expect(problems({ loraAlpha: 0 })).toMatch(/LoRA α must be in \(0, 10000\]/);
     expect(problems({ loraAlpha: -1 })).toMatch(/LoRA α must be in/);
-    expect(problems({ loraRank: 0 })).toMatch(/loraRank: LoRA rank r must be in 1\.\.256/);
+    expect(problems({ loraRank: 0 })).toMatch(/LoRA rank r must be in 1\.\.256/);
     expect(problems({ loraRank: 2.5 })).toMatch(/LoRA rank r must be a whole number/);
     expect(problems({ loraTargets: ['q', 'x_proj'] })).toMatch(/unknown LoRA target "x_proj"; the targets are q, k, v, o, gate, up, down/);
     expect(problems({ loraTargets: [] })).toMatch(/LoRA needs at least one target/);
@@ -181,7 +181,7 @@ describe('LoRA settings', () => {
 
   it('refuse a rank above min(in, out) of an adapted projection of the model', () => {
     expect(maxAdapterRank(MODEL_PRESETS.tiny, ['q', 'up'])).toEqual({ rank: 32, target: 'q' });
-    expect(() => parseExperiment(spec([dpo({ policy: 'lora', loraRank: 33 })]))).toThrow(/runs\.0\.loraRank: LoRA rank 33 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32/);
+    expect(() => parseExperiment(spec([dpo({ policy: 'lora', loraRank: 33 })]))).toThrow(/run 1: LoRA rank 33 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32/);
     expect(() => parseExperiment(spec([dpo({ policy: 'dora', loraRank: 32 })]))).not.toThrow();
     expect(() => parseExperiment(spec([dpo({ policy: 'lora', loraRank: 33 })], { model: 'notebook' }))).not.toThrow();
     // A full run does not use its rank.
@@ -203,7 +203,7 @@ describe('LoRA in the lab', () => {
     expect(labStore.getState().notices.at(-1)!.text).toMatch(/back at step 0: press Run/);
     const before = labStore.getState().experiment;
     expect(before.runs[1]!.policy).toBe('dora');
-    expect(updateRun(1, { loraRank: 64 }).join()).toMatch(/runs\.1\.loraRank: LoRA rank 64 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32/);
+    expect(updateRun(1, { loraRank: 64 }).join()).toMatch(/run 2: LoRA rank 64 is larger than q_proj allows on the tiny model: at most min\(in, out\) = 32/);
     expect(updateRun(1, { loraTargets: ['q', 'attn'] as never }).join()).toMatch(/unknown LoRA target "attn"/);
     expect(labStore.getState().experiment).toBe(before);
   });

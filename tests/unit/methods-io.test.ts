@@ -65,9 +65,9 @@ describe('the teaching link', () => {
   });
 
   const refused: [string, object, RegExp][] = [
-    ['KTO λ_D of 0', { l: 'kto', b: 0.1, r: 0.1, ld: 0 }, /“runs” in the link is not valid \(ktoLambdaD: KTO λ_D must be in \(0, 10\]\)/],
-    ['KTO λ_U above 10', { l: 'kto', b: 0.1, r: 0.1, lu: 10.5 }, /ktoLambdaU: KTO λ_U must be in \(0, 10\]/],
-    ['a negative CPO α', { l: 'cpo', b: 0.1, r: 0.1, ca: -0.5 }, /cpoAlpha: CPO α must be in \[0, 100\]/],
+    ['KTO λ_D of 0', { l: 'kto', b: 0.1, r: 0.1, ld: 0 }, /“runs” in the link is not valid \(KTO λ_D must be in \(0, 10\]\)/],
+    ['KTO λ_U above 10', { l: 'kto', b: 0.1, r: 0.1, lu: 10.5 }, /KTO λ_U must be in \(0, 10\]/],
+    ['a negative CPO α', { l: 'cpo', b: 0.1, r: 0.1, ca: -0.5 }, /CPO α must be in \[0, 100\]/],
     ['an unknown CPO variant', { l: 'cpo', b: 0.1, r: 0.1, cv: 'simpo' }, /cpoVariant/],
   ];
   for (const [what, run, message] of refused) {
@@ -113,10 +113,10 @@ describe('the store (what the run editor and the data editor show at their field
     setData([NOTEBOOK_PAIR, SECOND]);
     expect(updateRun(0, { loss: 'kto' })).toEqual([]);
     const before = experiment();
-    expect(updateRun(0, { ktoLambdaD: 0 })).toEqual(['run 1: ktoLambdaD: KTO λ_D must be in (0, 10]']);
-    expect(updateRun(0, { ktoLambdaU: 10.01 })).toEqual(['run 1: ktoLambdaU: KTO λ_U must be in (0, 10]']);
+    expect(updateRun(0, { ktoLambdaD: 0 })).toEqual(['run 1: KTO λ_D must be in (0, 10]']);
+    expect(updateRun(0, { ktoLambdaU: 10.01 })).toEqual(['run 1: KTO λ_U must be in (0, 10]']);
     expect(updateRun(0, { ktoLambdaU: 10 })).toEqual([]);
-    expect(updateRun(1, { cpoAlpha: -1 })).toEqual(['run 2: cpoAlpha: CPO α must be in [0, 100]']);
+    expect(updateRun(1, { cpoAlpha: -1 })).toEqual(['run 2: CPO α must be in [0, 100]']);
     expect(experiment().runs.map((r) => r.ktoLambdaD)).toEqual(before.runs.map((r) => r.ktoLambdaD));
     expect(experiment().runs[1]!.cpoAlpha).toBe(1);
     expect(applyRunPatch(before.runs[0]!, { ktoLambdaD: 10.5 }).run).toBeNull();
@@ -125,7 +125,7 @@ describe('the store (what the run editor and the data editor show at their field
   it('refuses KTO on answers of one kind, before and during training, at the loss and at the data', () => {
     expect(setData(ALL_DESIRABLE)).toEqual([]); // the paired losses do not read the labels
     const before = experiment();
-    const message = /data: KTO needs at least one desirable and one undesirable answer, and every answer is marked desirable/;
+    const message = /(^|run 3: )KTO needs at least one desirable and one undesirable answer, and every answer is marked desirable/;
     expect(updateRun(2, { loss: 'kto' }).join()).toMatch(message);
     onWorkerEvent({ type: 'state', generation: 0, state: 'paused', step: 5 });
     expect(updateRun(2, { loss: 'kto' }).join()).toMatch(message);
@@ -191,11 +191,11 @@ describe('npm run experiment', () => {
   });
 
   const failures: [string, () => string[], RegExp][] = [
-    ['KTO λ_D of 0', () => ['--preset', 'kto-vs-dpo-ipo', '--run', '3.ktoLambdaD=0'], /--run 3: ktoLambdaD: KTO λ_D must be in \(0, 10\]/],
-    ['KTO λ_U of 11', () => ['--preset', 'kto-vs-dpo-ipo', '--run', '3.ktoLambdaU=11'], /--run 3: ktoLambdaU: KTO λ_U must be in \(0, 10\]/],
-    ['a negative CPO α', () => ['--preset', '6.2', '--run', '1.cpoAlpha=-1'], /--run 1: cpoAlpha: CPO α must be in \[0, 100\]/],
-    ['a KTO config whose answers are all desirable', () => ['--config', file('kto.json', { model: 'tiny', data: ALL_DESIRABLE, runs: [{ loss: 'kto', beta: 0.1, lr: 0.1 }] })], /data: KTO needs at least one desirable and one undesirable answer/],
-    ['a --run switch to KTO on answers all desirable', () => ['--config', file('dpo.json', { model: 'tiny', data: ALL_DESIRABLE, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }] }), '--run', '1.loss=kto'], /data: KTO needs at least one desirable and one undesirable answer/],
+    ['KTO λ_D of 0', () => ['--preset', 'kto-vs-dpo-ipo', '--run', '3.ktoLambdaD=0'], /--run 3: KTO λ_D must be in \(0, 10\]/],
+    ['KTO λ_U of 11', () => ['--preset', 'kto-vs-dpo-ipo', '--run', '3.ktoLambdaU=11'], /--run 3: KTO λ_U must be in \(0, 10\]/],
+    ['a negative CPO α', () => ['--preset', '6.2', '--run', '1.cpoAlpha=-1'], /--run 1: CPO α must be in \[0, 100\]/],
+    ['a KTO config whose answers are all desirable', () => ['--config', file('kto.json', { model: 'tiny', data: ALL_DESIRABLE, runs: [{ loss: 'kto', beta: 0.1, lr: 0.1 }] })], /invalid experiment: KTO needs at least one desirable and one undesirable answer/],
+    ['a --run switch to KTO on answers all desirable', () => ['--config', file('dpo.json', { model: 'tiny', data: ALL_DESIRABLE, runs: [{ loss: 'dpo', beta: 0.1, lr: 0.1 }] }), '--run', '1.loss=kto'], /invalid experiment: KTO needs at least one desirable and one undesirable answer/],
   ];
   for (const [what, args, message] of failures) {
     it(`exits 2 with a clear message on ${what}`, () => {

@@ -35,7 +35,7 @@ describe('lab store', () => {
   it('refuses invalid changes with messages and changes nothing', () => {
     const before = s().experiment;
     const n = sent.length;
-    expect(updateRun(0, { lr: -1 })[0]).toMatch(/run 1: lr/);
+    expect(updateRun(0, { lr: -1 })[0]).toBe('run 1: learning rate must be in (0, 1e6]');
     expect(updateRun(0, { beta: Number.NaN })[0]).toMatch(/beta/);
     expect(setSetting('steps', 0)[0]).toMatch(/steps/);
     expect(setData([{ prompt: [1], chosen: [2, 99], rejected: [3, 4] }])[0]).toMatch(/99|token/);
