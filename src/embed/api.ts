@@ -113,7 +113,7 @@ export function startEmbedApi(win: Window = window): () => void {
   const asked = originFlag(win.location.href);
   if (asked !== null && allowed === null) {
     // The author meant to restrict messaging and the origin is unusable: talk to nobody (fail closed).
-    notify('error', `Embed: origin=${JSON.stringify(asked.slice(0, 60))} is not an origin like https://blog.example, so this lab sends no messages to its page and takes no commands.`);
+    notify('error', `Embed: origin=${JSON.stringify(asked.slice(0, 60))} is not an origin like https://blog.example, so this lab sends no messages to its page and takes no commands.`, 'dismissed');
     return () => {};
   }
   const post = (type: string, body: Record<string, unknown> = {}) => {

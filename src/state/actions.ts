@@ -13,7 +13,7 @@ import type { EnginePort } from '../worker/client';
 import type { BackendChoice, Distribution, FromWorker, ToWorker, WeightsRole } from '../worker/protocol';
 import { lossFamily } from '../train/families';
 import { fillSlots } from './shades';
-import { labStore, type LabState, type Notice, type RunSeries } from './store';
+import { labStore, type LabState, type Notice, type NoticeLife, type RunSeries } from './store';
 
 let engine: EnginePort | null = null;
 let noticeId = 0;
@@ -31,9 +31,14 @@ export function connectEngine(port: EnginePort): void {
   reload();
 }
 
-export function notify(kind: Notice['kind'], text: string): void {
-  const notice = { id: ++noticeId, kind, text };
+export function notify(kind: Notice['kind'], text: string, life: NoticeLife = 'change'): void {
+  const notice = { id: ++noticeId, kind, text, life };
   set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), notice].slice(-4) }));
+}
+
+/** Drops the notices whose life ends now (store.ts NoticeLife). */
+export function endNotices(...lives: NoticeLife[]): void {
+  if (get().notices.some((n) => lives.includes(n.life))) set((s) => ({ notices: s.notices.filter((n) => !lives.includes(n.life)) }));
 }
 
 export function dismissNotice(id: number): void {
@@ -54,6 +59,7 @@ function reload(weights: { policy?: ArrayBuffer | null; reference?: ArrayBuffer 
     else if (w) importedWeights[role] = w.slice(0); // our copy; the original is transferred
   }
   const { experiment } = get();
+  endNotices('run', 'change');
   set((s) => ({
     series: emptySeries(experiment.runs.length),
     changes: [],
@@ -86,7 +92,7 @@ export function setExperiment(next: unknown, presetId: string | null = null, bas
   const restarted = get().training.step > 0;
   set((s) => ({ experiment: r.data, presetId, basePresetId: basePresetId === undefined ? s.basePresetId : basePresetId }));
   reload();
-  if (restarted) notify('info', CHANGED_NOTICE);
+  if (restarted) notify('info', CHANGED_NOTICE, 'run');
   return [];
 }
 
@@ -97,6 +103,7 @@ const variantFor = (preset: Preset, model: Experiment['model']) => (model === 't
 export function applyPreset(id: string): void {
   const preset = findPreset(id);
   if (!preset) return notify('error', `There is no preset "${id}".`);
+  endNotices('dismissed'); // what was said of the link no longer holds
   const spec = structuredClone(variantFor(preset, get().experiment.model));
   set((s) => ({ view: { ...s.view, hidden: spec.runs.map(() => false), shades: [], hRun: 0 } }));
   setExperiment(spec, preset.id, preset.id);
@@ -116,7 +123,7 @@ export function setNotebookExact(on: boolean): string[] {
   const restarted = get().training.step > 0;
   set({ experiment: r.data, presetId: on ? presetId : null });
   reload(on ? { policy: null, reference: null } : {});
-  if (restarted) notify('info', CHANGED_NOTICE);
+  if (restarted) notify('info', CHANGED_NOTICE, 'run');
   return [];
 }
 
@@ -134,7 +141,7 @@ export function setSetting<K extends keyof Settings>(key: K, value: Settings[K])
     const variant = variantFor(preset, value as Experiment['model']);
     const problems = setExperiment({ ...structuredClone(variant), notebookExact: experiment.notebookExact }, presetId, presetId);
     if (problems.length === 0 && value === 'tiny') {
-      notify('info', `On the tiny model, §${preset.section} uses its tiny run set (larger learning rates, ${variant.steps} steps): the same story in seconds.`);
+      notify('info', `On the tiny model, §${preset.section} uses its tiny run set (larger learning rates, ${variant.steps} steps): the same story in seconds.`, 'run');
     }
     return problems;
   }
@@ -260,11 +267,10 @@ export function chooseBackend(choice: BackendChoice): void {
 
 /** Imports safetensors weights for the policy init or the reference; the worker validates and restarts. */
 export function importWeights(role: WeightsRole, bytes: ArrayBuffer): void {
-  if (get().experiment.notebookExact) {
-    set((s) => ({ experiment: { ...s.experiment, notebookExact: false }, presetId: null }));
-    notify('info', 'Imported weights replace the notebook\'s: replaying the notebook exactly is now off.');
-  }
-  reload({ [role]: bytes });
+  const wasExact = get().experiment.notebookExact;
+  if (wasExact) set((s) => ({ experiment: { ...s.experiment, notebookExact: false }, presetId: null }));
+  reload({ [role]: bytes }); // ends the last experiment's notices: this one's come after
+  if (wasExact) notify('info', 'Imported weights replace the notebook\'s: replaying the notebook exactly is now off.');
 }
 
 export function clearWeights(role: WeightsRole): void {
@@ -302,6 +308,7 @@ export function onWorkerEvent(msg: FromWorker): void {
       });
     case 'state':
       if (msg.generation !== s.training.generation) return;
+      if (msg.state === 'running') endNotices('run');
       return set({ training: { ...s.training, state: msg.state, step: msg.step } });
     case 'tick': {
       if (msg.generation !== s.training.generation) return;

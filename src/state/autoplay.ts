@@ -14,6 +14,6 @@ export function autoplay(): boolean {
     run();
     return true;
   }
-  notify('info', `This experiment would take ${describeCost(cost)} on a machine like ours, so it does not start by itself: press Run to train it anyway.`);
+  notify('info', `This experiment would take ${describeCost(cost)} on a machine like ours, so it does not start by itself: press Run to train it anyway.`, 'run');
   return false;
 }

@@ -1,5 +1,5 @@
 /** The store as a teaching link and back: booting from the URL, the share link, the embed snippet. */
-import { notify, reloadExperiment, setExperiment } from './actions';
+import { endNotices, notify, reloadExperiment, setExperiment } from './actions';
 import { decodeLink, encodeLink } from './link';
 import { defaultView, type LinkState } from './linkState';
 import { initialState, labStore, type LabState } from './store';
@@ -25,14 +25,15 @@ export function embedSnippet(s: LabState, base: string, opts: { autoplay: boolea
 export function bootFromUrl(href: string): void {
   const { state, notices } = decodeLink(href);
   labStore.setState(initialState(state), true);
-  for (const n of notices) notify('info', `Link: ${n}.`);
+  for (const n of notices) notify('info', `Link: ${n}.`, 'dismissed');
 }
 
 /** Replaces the whole experiment and view (postMessage setState, pasted links). */
 export function applyLinkState(link: LinkState, notices: string[] = []): void {
   // The language stays as it is unless the new link names one.
   labStore.setState((s) => ({ experiment: link.experiment, presetId: link.presetId, basePresetId: link.basePresetId, view: { ...defaultView(link.experiment.runs), ...link.view, lang: link.view.lang ?? s.view.lang }, embed: s.embed }));
-  for (const n of notices) notify('info', `Link: ${n}.`);
+  endNotices('dismissed'); // said of the link this one replaces
+  for (const n of notices) notify('info', `Link: ${n}.`, 'dismissed');
   reloadExperiment();
 }
 

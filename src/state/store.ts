@@ -15,10 +15,20 @@ export interface RunSeries {
   status: RunStatus;
 }
 
+/**
+ * How long a notice stays true, so that notices do not pile up: 'run' (it asks
+ * for Run, or explains a change before it: gone when training starts or the
+ * experiment changes), 'change' (true of this experiment: gone when it changes
+ * or is reset), 'dismissed' (about the link or the page: gone when dismissed,
+ * or when a preset or another link replaces the experiment).
+ */
+export type NoticeLife = 'run' | 'change' | 'dismissed';
+
 export interface Notice {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  life: NoticeLife;
 }
 
 /** A change made to a run while it trained, marked on the charts. */

@@ -204,3 +204,41 @@ describe('the preset an experiment came from, the tiny variant, and run colours'
     expect(s().view.shades).toEqual([1, 3, 2, 0, 1, 2]);
   });
 });
+
+describe('notices last as long as they are true (they do not pile up)', () => {
+  const texts = () => s().notices.map((n) => n.text);
+  const trained = (step: number) => onWorkerEvent({ type: 'state', generation: s().training.generation, state: 'paused', step });
+
+  it('"press Run" and the tiny run set go when training starts; a refusal and a stopped run when the experiment changes', () => {
+    loaded();
+    trained(40);
+    setSetting('model', 'tiny'); // back at step 0, and the tiny run set
+    expect(texts()).toEqual([expect.stringMatching(/back at step 0: press Run/), expect.stringMatching(/uses its tiny run set/)]);
+    onWorkerEvent({ type: 'loaded', generation: s().training.generation, answerLength: 4, customWeights: [], initMs: 1 });
+    onWorkerEvent({ type: 'state', generation: s().training.generation, state: 'running', step: 0 });
+    expect(texts()).toEqual([]);
+    for (let i = 0; i < 8; i++) addRun();
+    expect(texts()).toEqual(['A comparison holds at most 8 runs.']);
+    trained(5); // the refusal stays while nothing changed...
+    expect(texts()).toHaveLength(1);
+    removeRun(0); // ...and goes with the next change
+    expect(texts()).toEqual([expect.stringMatching(/back at step 0/)]);
+  });
+
+  it('a link\'s notices stay until dismissed or until a preset or another link replaces the experiment; Reset keeps them', async () => {
+    const { bootFromUrl, applyLinkState } = await import('../../src/state/share');
+    const { decodeLink } = await import('../../src/state/link');
+    bootFromUrl('https://lab.example/#v=1&zz=1');
+    connectEngine({ send: (m) => sent.push(m), restart: () => {}, dispose: () => {} });
+    expect(texts()).toEqual(['Link: ignored unknown setting “zz”.']);
+    onWorkerEvent({ type: 'state', generation: s().training.generation, state: 'running', step: 0 });
+    setSetting('steps', 50);
+    (await import('../../src/state/actions')).reset();
+    expect(texts()).toEqual(['Link: ignored unknown setting “zz”.']);
+    const other = decodeLink('https://lab.example/#v=1&yy=2');
+    applyLinkState(other.state, other.notices);
+    expect(texts()).toEqual(['Link: ignored unknown setting “yy”.']);
+    applyPreset('lr-sweep');
+    expect(texts()).toEqual([]);
+  });
+});
