@@ -78,15 +78,24 @@ export function unitMargins(log: VerdictLog, beta: number, granularity: 'token' 
   return Array.from({ length: n }, (_, i) => tokens.reduce((a, t) => a + t[i]!, 0) / tokens.length);
 }
 
-/** The largest relative distance of any answer token's h from the target at the last step (per token), or of the unit's. */
-function lastError(log: VerdictLog, target: number, granularity: 'token' | 'sequence', unit: number[]): number {
+/** Each answer token's h (per token), or the unit's margin (per answer): what must reach the target. */
+function targetSeries(log: VerdictLog, granularity: 'token' | 'sequence', unit: number[]): number[][] {
+  if (granularity === 'sequence') return [unit];
+  const tokens: number[][] = [];
+  for (let k = 0; log.metrics[hMetric(k)]; k++) tokens.push(log.metrics[hMetric(k)]!);
+  return tokens;
+}
+
+/**
+ * The largest relative distance of those from the target over the last `steps` steps (1: the
+ * last step). A run is settled only if it stays near the target over its trend window, not if
+ * it passes through it at the last step: Adam circles the target for long (§6.3.2).
+ */
+function distance(series: number[][], target: number, steps: number): number {
   const scale = Math.max(Math.abs(target), 1e-12);
-  if (granularity === 'token') {
-    let worst = 0;
-    for (let k = 0; log.metrics[hMetric(k)]; k++) worst = Math.max(worst, Math.abs(log.metrics[hMetric(k)]!.at(-1)! - target) / scale);
-    return worst;
-  }
-  return Math.abs(unit.at(-1)! - target) / scale;
+  let worst = 0;
+  for (const h of series) for (const v of h.slice(-steps)) worst = Math.max(worst, Math.abs(v - target) / scale);
+  return worst;
 }
 
 /** The run's verdict, or null while it has too few steps to judge (under 5). */
@@ -102,14 +111,14 @@ export function runVerdict(run: VerdictRun, log: VerdictLog, granularity: 'token
   // The hinge's gradient is exactly 0 once βh passes 1: it stops where it is.
   if (run.loss === 'hinge' && unit.length === n && loss.at(-1) === 0) return { kind: 'hinge-done', betaH: run.beta * unit.at(-1)! };
   if (target && unit.length === n) {
-    const error = lastError(log, target.value, granularity, unit);
-    if (error <= SETTLED_TOLERANCE) return { kind: 'settled', target, h: unit.at(-1)!, error, window: w };
+    const series = targetSeries(log, granularity, unit);
+    const held = distance(series, target.value, w + 1);
+    if (held <= SETTLED_TOLERANCE) return { kind: 'settled', target, h: unit.at(-1)!, error: held, window: w };
+    const error = distance(series, target.value, 1);
     // Crossing the target back and forth within the window: oscillating (a large learning rate, or Adam).
     const recent = unit.slice(n - 1 - w).map((h) => Math.sign(h - target.value)).filter((s) => s !== 0);
     const crossings = recent.slice(1).filter((s, i) => s !== recent[i]).length;
-    let worst = 0;
-    for (const h of unit.slice(n - 1 - w)) worst = Math.max(worst, Math.abs(h - target.value) / Math.max(Math.abs(target.value), 1e-12));
-    if (crossings >= 2) return { kind: 'oscillating', target, h: unit.at(-1)!, error: worst, window: w };
+    if (crossings >= 2) return { kind: 'oscillating', target, h: unit.at(-1)!, error: held, window: w };
     return { kind: 'approaching', target, h: unit.at(-1)!, error, window: w };
   }
 
@@ -134,7 +143,7 @@ export const VERDICT_TEXT: { [K in Verdict['kind']]: (v: Extract<Verdict, { kind
       : `π(rejected) still falling: below the smallest float64 (${fmt(v.piRej)}), no plateau`,
   levelled: (v, fmt) => `π(rejected) levelled off at ${fmt(v.piRej)} (steady over the last ${v.window} steps)`,
   rising: (v, fmt) => `π(rejected) rising again: ${fmt(v.piRej)}`,
-  settled: (v, fmt) => `settled: h = ${v.target.name} = ${fmt(v.target.value)} within ${SETTLED_TOLERANCE * 100}%`,
+  settled: (v, fmt) => `settled: h = ${v.target.name} = ${fmt(v.target.value)} within ${SETTLED_TOLERANCE * 100}% over the last ${v.window} steps`,
   oscillating: (v, fmt) => `oscillating around h = ${v.target.name} = ${fmt(v.target.value)}: off by up to ${fmt(Number((v.error * 100).toPrecision(2)))}% in the last ${v.window} steps`,
   approaching: (v, fmt) => `approaching h = ${v.target.name} = ${fmt(v.target.value)}: h = ${fmt(v.h)} so far (${fmt(Number((v.error * 100).toPrecision(2)))}% away), not settled yet`,
   'hinge-done': (v, fmt) => `stopped pushing: βh = ${fmt(v.betaH)} passed 1, so the loss is exactly 0`,

@@ -34,7 +34,7 @@ export function verdictLabel(v: Verdict, fmt: Fmt): string {
     case 'rising':
       return sourced('verdict.rising', english, { piRej: fmt(v.piRej) });
     case 'settled':
-      return sourced('verdict.settled', english, { name: v.target.name, value: fmt(v.target.value), tolerance: SETTLED_TOLERANCE * 100 });
+      return sourced('verdict.settled', english, { name: v.target.name, value: fmt(v.target.value), tolerance: SETTLED_TOLERANCE * 100, window: v.window });
     case 'oscillating':
       return sourced('verdict.oscillating', english, { name: v.target.name, value: fmt(v.target.value), error: pct(v.error), window: v.window });
     case 'approaching':

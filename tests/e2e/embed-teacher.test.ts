@@ -133,7 +133,7 @@ describe('the embed at 700 x 500', () => {
     expect(shown).toHaveLength(5);
     done.runs.forEach((r, i) => {
       expect(shown[i]).toBe(`${r.label}: ${r.verdict}`);
-      if (r.label.startsWith('IPO')) expect(r.verdict).toMatch(/^settled: h = 1\/\(2β\) = (5|1|0\.5) within 1%$/);
+      if (r.label.startsWith('IPO')) expect(r.verdict).toMatch(/^settled: h = 1\/\(2β\) = (5|1|0\.5) within 1% over the last \d+ steps$/);
       else expect(r.verdict).toMatch(/^π\(rejected\) still falling: .+, no plateau$/);
     });
     await frame.evaluate(() => window.scrollTo(0, 0));

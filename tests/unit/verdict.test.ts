@@ -40,7 +40,20 @@ describe('run verdicts', () => {
     const beta = 0.1; // target 5
     const v = runVerdict({ loss: 'ipo', beta }, log(150, { beta, h: (t) => 5 * (1 - Math.exp(-t / 10)) }));
     expect(v).toMatchObject({ kind: 'settled', target: { name: '1/(2β)', value: 5 } });
-    expect(text(v)).toBe('settled: h = 1/(2β) = 5 within 1%');
+    expect(text(v)).toBe('settled: h = 1/(2β) = 5 within 1% over the last 30 steps');
+  });
+
+  it('IPO with Adam on the notebook model (§6.3.2): circling the target, not settled, even when the last step is within 1%', () => {
+    // h as the notebook model's Adam run traces it over its last 20 steps: ±0.5-1.3% around 1, slowly damped
+    const beta = 0.5;
+    const h = (t: number) => 1 + 0.05 * Math.exp(-t / 60) * Math.sin((2 * Math.PI * t) / 12);
+    const l = log(100, { beta, h });
+    expect(Math.abs(h(99) - 1)).toBeLessThan(0.01); // the last step alone would call it settled
+    const v = runVerdict({ loss: 'ipo', beta }, l);
+    expect(v).toMatchObject({ kind: 'oscillating' });
+    expect(text(v)).toMatch(/^oscillating around h = 1\/\(2β\) = 1: off by up to 1\.\d% in the last 20 steps$/);
+    // Two hundred steps on, it has calmed down: settled over the whole window
+    expect(runVerdict({ loss: 'ipo', beta }, log(400, { beta, h }))).toMatchObject({ kind: 'settled' });
   });
 
   it('IPO still on its way: approaching, with how far it is', () => {
