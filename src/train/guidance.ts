@@ -93,23 +93,31 @@ const sameRun = (a: Run, b: Run) => RUN_KEYS.every((k) => same(a[k], b[k]));
 /** Runs that differ in at most this many settings count as one run changed; more, as a run removed and another added. */
 const CHANGED_AT_MOST = 2;
 
-/** Matches the experiment's runs with a preset's: the unmatched ones are changed, added or removed. */
+/**
+ * Matches the experiment's runs with a preset's: the unmatched ones are changed, added or removed.
+ * A run is a preset run changed only where it stands in that run's place: the editor changes a run
+ * in place, appends an added one and inserts a copy after its original, so a changed pair keeps the
+ * order of the pairs already matched (a run added at the end is not the one removed before it).
+ */
 function compareRuns(runs: Run[], base: Run[]): { notes: RunNote[]; removed: Run[]; matched: number } {
   const freeBase = base.map(() => true);
-  const exact = runs.map((r) => {
+  const pairs: [number, number][] = [];
+  const exact = runs.map((r, i) => {
     const j = base.findIndex((b, k) => freeBase[k] && sameRun(r, b));
-    if (j >= 0) freeBase[j] = false;
+    if (j >= 0) (freeBase[j] = false), pairs.push([i, j]);
     return j >= 0;
   });
+  const inOrder = (i: number, j: number) => pairs.every(([a, b]) => (i < a) === (j < b));
   // The closest pairs first: a run edited in one or two settings is that preset run, changed.
   const differs = (i: number, j: number) => RUN_KEYS.filter((k) => !same(runs[i]![k], base[j]![k]));
-  const pairs = runs.flatMap((_, i) => (exact[i] ? [] : base.flatMap((_, j) => (freeBase[j] ? [{ i, j, d: differs(i, j) }] : []))))
+  const candidates = runs.flatMap((_, i) => (exact[i] ? [] : base.flatMap((_, j) => (freeBase[j] ? [{ i, j, d: differs(i, j) }] : []))))
     .filter((p) => p.d.length <= CHANGED_AT_MOST)
     .sort((a, b) => a.d.length - b.d.length || a.i - b.i || a.j - b.j);
   const was = new Map<number, (keyof Run)[]>();
-  for (const p of pairs) {
-    if (was.has(p.i) || !freeBase[p.j]) continue;
+  for (const p of candidates) {
+    if (was.has(p.i) || !freeBase[p.j] || !inOrder(p.i, p.j)) continue;
     freeBase[p.j] = false;
+    pairs.push([p.i, p.j]);
     was.set(p.i, p.d);
   }
   const notes: RunNote[] = runs.flatMap((r, i) => (exact[i] ? [] : [{ index: i, change: was.has(i) ? 'changed' as const : 'added' as const, differs: was.get(i) ?? [], expectation: expectationFor(r) }]));

@@ -47,6 +47,20 @@ describe('guidance after a tweak', () => {
     expect(expectationText(g.runs[1]!.expectation, formatValue)).toMatch(/ln\(\(1−ε\)\/ε\)\/β = 4\.394, σ\(βh\) at 1 − ε = 0\.9$/);
   });
 
+  it('a run removed and another added (a copy of the last, as the editor adds one) is not a changed run', () => {
+    const e = preset('beta-sweep');
+    e.runs.splice(1, 1); // IPO β=0.5 goes
+    e.runs.push({ ...e.runs.at(-1)!, label: '' }); // "Add run": a copy of the last run (DPO β=0.5), at the end
+    e.runs[4] = { ...e.runs[4]!, lr: 1e-4 }; // ...given the removed run's lr: one setting (the loss) from it
+    const g = guidanceFor(e, 'beta-sweep')!;
+    expect(g.removed.map((r) => [r.loss, r.beta])).toEqual([['ipo', 0.5]]);
+    expect(g.runs.map((n) => [n.index, n.change])).toEqual([[4, 'added']]);
+    // The same run edited in its own place is that run changed
+    const inPlace = preset('beta-sweep');
+    inPlace.runs[1] = { ...inPlace.runs[1]!, loss: 'dpo' };
+    expect(guidanceFor(inPlace, 'beta-sweep')!.runs.map((n) => [n.index, n.change, n.differs])).toEqual([[1, 'changed', ['loss']]]);
+  });
+
   it('lists changed settings, and the notebook run set on the tiny model as a model change', () => {
     const e = preset('dpo-overfits');
     e.steps = 1000;
