@@ -63,6 +63,12 @@ export interface MetricChartProps {
 }
 
 const TICK = { fontSize: 11, fill: 'var(--muted)' };
+/** The plot's margins and axis sizes: the empty-chart text is placed by the same numbers, inside the plot area. */
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 4 };
+const Y_AXIS_WIDTH = 64;
+const X_AXIS_HEIGHT = 34;
+/** Where the plot area is inside the chart body (CSS inset): off the tick labels and the axis titles, whatever the text's length. */
+const PLOT_INSET = `${MARGIN.top}px ${MARGIN.right}px ${MARGIN.bottom + X_AXIS_HEIGHT}px ${MARGIN.left + Y_AXIS_WIDTH}px`;
 
 function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps, yLabel, yDomain, lines = [], markers = [], height = 220, controls, legend, onExportPng }: MetricChartProps) {
   const visible = useMemo(() => series.filter((s) => !s.hidden), [series]);
@@ -151,13 +157,13 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
         </span>
       </figcaption>
       <div ref={body} className="chart-body" style={{ height }} onPointerEnter={() => setHover(true)} onPointerLeave={() => setHover(false)}>
-        {rows.length === 0 && <div className="chart-empty">{t('chart.empty')}</div>}
+        {rows.length === 0 && <div className="chart-empty" style={{ inset: PLOT_INSET }}><span>{t('chart.empty')}</span></div>}
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
           {/* No accessibility layer: its keyboard tooltip needs Recharts' own lines, and it made every chart an unnamed tab stop. */}
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
+          <LineChart data={rows} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" vertical={false} />
             <XAxis
-              dataKey="x" type="number" domain={[0, Math.max(1, totalSteps - 1)]} ticks={xTicks} tick={TICK} stroke="var(--axis)" allowDecimals={false} height={34}
+              dataKey="x" type="number" domain={[0, Math.max(1, totalSteps - 1)]} ticks={xTicks} tick={TICK} stroke="var(--axis)" allowDecimals={false} height={X_AXIS_HEIGHT}
               label={{ value: t('chart.xLabel'), position: 'insideBottom', offset: 0, fontSize: 11, fill: 'var(--muted)' }}
             />
             <YAxis
@@ -167,7 +173,7 @@ function MetricChartImpl({ id, title, subtitle, note, series, scale, totalSteps,
               tickFormatter={yTick}
               tick={TICK}
               stroke="var(--axis)"
-              width={64}
+              width={Y_AXIS_WIDTH}
               interval={0}
               allowDataOverflow
               label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 2, fontSize: 11, fill: 'var(--muted)', style: { textAnchor: 'middle' } }}

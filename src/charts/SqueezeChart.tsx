@@ -50,11 +50,11 @@ function SqueezeChartImpl({ positions, initial, tokenLabel, step }: SqueezeChart
               ))}
             </div>
             <dl className="squeeze-readout">
-              <dt><span className="swatch chosen" />{t('squeeze.chosen')} “{tokenLabel(pos.chosen)}”</dt>
+              <dt><span className="swatch chosen" />{t('squeeze.chosen')} <span className="token">“{tokenLabel(pos.chosen)}”</span></dt>
               <dd>{formatValue(probs[pos.chosen])}{before && <small>{was(before(pos.chosen))}</small>}</dd>
-              <dt><span className="swatch rejected" />{t('squeeze.rejected')} “{tokenLabel(pos.rejected)}”</dt>
+              <dt><span className="swatch rejected" />{t('squeeze.rejected')} <span className="token">“{tokenLabel(pos.rejected)}”</span></dt>
               <dd>{formatValue(probs[pos.rejected])}{before && <small>{was(before(pos.rejected))}</small>}</dd>
-              <dt><span className="swatch other" />{t('squeeze.other')} “{tokenLabel(top)}”</dt>
+              <dt><span className="swatch other" />{t('squeeze.other')} <span className="token">“{tokenLabel(top)}”</span></dt>
               <dd>{formatValue(probs[top])}{before && <small>{was(before(top))}</small>}</dd>
             </dl>
           </div>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { embedHeight } from '../state/embedHeight';
 import { embedSnippet, shareUrl } from '../state/share';
 import { labStore } from '../state/store';
 import { useLab } from './useLab';
@@ -94,7 +95,7 @@ export function SharePanel() {
           <CopyBox
             label={t('share.embed')}
             multiline
-            text={embedSnippet(s, base, { autoplay, controls, height: controls ? 900 : 640 })}
+            text={embedSnippet(s, base, { autoplay, controls, height: embedHeight(s.experiment, controls) })}
             testId="embed-code"
           />
           <div className="share-options">

@@ -142,3 +142,43 @@ describe('the embed at 700 x 500', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('the Share panel\'s embed snippet', () => {
+  for (const controls of [false, true]) {
+    it(`asks for a height that holds the trained embed at 700 px wide${controls ? ', with the run editor' : ''} (en and zh)`, async () => {
+      for (const lang of ['en', 'zh']) {
+        // The snippet as the Share panel writes it, for §6.3.1's five runs.
+        const panel = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        await panel.goto(`${lab.url}${sweepHash().replace('&embed=1', '')}&lang=${lang}`);
+        await panel.click('[data-testid=share]');
+        if (controls) await panel.locator('.share-options input[type=checkbox]').nth(1).check();
+        const snippet = await panel.inputValue('[data-testid=embed-code-text]');
+        await panel.close();
+        expect(snippet).toContain(controls ? 'controls=1' : 'autoplay=1');
+        const height = Number(/ height="(\d+)"/.exec(snippet)![1]);
+        // Pasted into a blog's 700 px column that listens to no message; it autoplays.
+        const host = await serveHtml(`<!doctype html><html><body style="margin:0;width:700px">${snippet}
+<script>window.events = []; window.addEventListener('message', (e) => window.events.push(e.data));</script></body></html>`);
+        hosts.push(host);
+        const page = await browser.newPage({ viewport: { width: 760, height: 2200 } });
+        await page.goto(host.url);
+        await page.waitForSelector('iframe');
+        let frame = page.frames().find((f) => f.url().startsWith(lab.origin));
+        for (let i = 0; !frame && i < 100; i++) frame = (await page.waitForTimeout(100), page.frames().find((f) => f.url().startsWith(lab.origin)));
+        if (!frame) throw new Error('the snippet\'s iframe never loaded the lab');
+        await frame.waitForFunction(() => document.querySelector('[data-testid=status]')?.getAttribute('data-state') === 'done', null, { timeout: 240_000 });
+        await frame.waitForFunction(() => [...document.querySelectorAll('[data-testid^=embed-verdict-]')].every((e) => e.getAttribute('data-kind')));
+        await page.waitForTimeout(300); // the last resize message
+        const content = await contentHeight(frame);
+        const resized = await page.evaluate(() => (window as unknown as { events: { type: string; height: number }[] }).events.filter((e) => e.type === 'resize').at(-1)?.height);
+        // Was: 900 with the run editor, against 1481 px of content (en and zh); 640 without, against 621.
+        expect(await frame.evaluate(() => document.documentElement.scrollHeight - document.documentElement.clientHeight), `${lang}: ${content} px in ${height}`).toBeLessThanOrEqual(0);
+        expect(content, lang).toBeLessThanOrEqual(height);
+        expect(height - content, `${lang}: spare below the content`).toBeLessThanOrEqual(64);
+        expect(resized, `${lang}: the resize message still reports the content`).toBe(content);
+        save(`embed-snippet-${controls ? 'controls' : 'plain'}-${lang}`, await (await page.$('iframe'))!.screenshot());
+        await page.close();
+      }
+    });
+  }
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/embed/api';
+import { embedHeight, EMBED_LAYOUT, runCardHeight } from '../../src/state/embedHeight';
+import { defaultLinkState } from '../../src/state/linkState';
 
 describe('embed commands', () => {
   it('accepts the documented commands', () => {
@@ -19,5 +21,22 @@ describe('embed commands', () => {
       (() => { const c: Record<string, unknown> = { type: 'run' }; c.self = c; return c; })(), { type: 'run', big: 10n },
     ];
     for (const h of hostile) expect(parseCommand(h)).toBeNull();
+  });
+});
+
+describe('the embed snippet\'s height', () => {
+  const e = defaultLinkState().experiment; // §6.3.1: five full-model runs
+  it('grows with the runs and with the run editor, from the measured layout', () => {
+    expect(embedHeight(e, false)).toBe(EMBED_LAYOUT.charts + 5 * EMBED_LAYOUT.perRun);
+    expect(embedHeight({ runs: e.runs.slice(0, 1) }, false)).toBeLessThan(embedHeight(e, false));
+    expect(embedHeight(e, true)).toBeGreaterThan(embedHeight(e, false) + 5 * EMBED_LAYOUT.card);
+    // One run: the settings column is the taller one.
+    expect(embedHeight({ runs: e.runs.slice(0, 1) }, true)).toBe(Math.ceil(embedHeight({ runs: e.runs.slice(0, 1) }, false) + EMBED_LAYOUT.editorGap + EMBED_LAYOUT.settings));
+  });
+  it('counts a card\'s rows: a loss\'s own setting, an adapter\'s fields', () => {
+    const dpo = e.runs.find((r) => r.loss === 'dpo')!;
+    expect(runCardHeight(dpo)).toBe(EMBED_LAYOUT.card);
+    expect(runCardHeight({ ...dpo, loss: 'kto' })).toBe(EMBED_LAYOUT.card + EMBED_LAYOUT.fieldRow);
+    expect(runCardHeight({ ...dpo, policy: 'lora' })).toBe(EMBED_LAYOUT.card + 2 * EMBED_LAYOUT.fieldRow + EMBED_LAYOUT.adapterTargets);
   });
 });

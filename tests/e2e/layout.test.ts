@@ -1,0 +1,129 @@
+// Nothing sits on anything else, nothing is cut. Before training, each chart's "no steps yet" text stays inside
+// its plot area, clear of the tick labels and axis titles (the embed at 700 and 480 px, the page at 360 and
+// 1400 px, in English and Chinese); the Settings selects show their longest option whole at 1400 and 1280 px
+// and stay on a 360 px screen; the squeeze view's legend shows each token's name whole.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { encodeLink } from '../../src/state/link';
+import { defaultLinkState } from '../../src/state/linkState';
+import { parseExperiment } from '../../src/train/experiment';
+import { labFixture } from './helpers/fixture';
+import { ARTIFACTS, openLab, screenshot, waitForState } from './helpers/lab';
+
+const env = labFixture();
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Per chart still empty: how far its text is inside the plot area (px, negative: outside), and which svg labels it touches. */
+const emptyText = (page: Page) => page.evaluate(() => [...document.querySelectorAll('figure.chart')].flatMap((fig) => {
+  const empty = fig.querySelector('.chart-empty');
+  if (!empty) return [];
+  const walker = document.createTreeWalker(empty, NodeFilter.SHOW_TEXT);
+  const lines: DOMRect[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    lines.push(...[...range.getClientRects()].filter((r) => r.width > 0));
+  }
+  const y = fig.querySelector('.recharts-yAxis .recharts-cartesian-axis-line')!.getBoundingClientRect();
+  const x = fig.querySelector('.recharts-xAxis .recharts-cartesian-axis-line')!.getBoundingClientRect();
+  const inside = Math.min(...lines.map((r) => Math.min(r.left - y.right, x.top - r.bottom, r.top - y.top, x.right - r.right)));
+  const touched = [...fig.querySelectorAll('svg text')].filter((t) => {
+    const b = t.getBoundingClientRect();
+    return lines.some((r) => r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom);
+  }).map((t) => t.textContent);
+  return [{ id: fig.id, lines: lines.length, inside: Math.round(inside * 10) / 10, touched }];
+}));
+
+describe('the empty charts\' text', () => {
+  const cases = [
+    ['embed 700 x 500', '#v=1&embed=1', { width: 700, height: 500 }],
+    ['embed 480 wide', '#v=1&embed=1', { width: 480, height: 700 }],
+    ['phone', '#v=1', { width: 360, height: 780 }],
+    ['desktop', '#v=1', { width: 1400, height: 1000 }],
+  ] as const;
+  for (const lang of ['en', 'zh'] as const) {
+    it(`stays inside the plot area, off every tick label and axis title (${lang})`, async () => {
+      for (const [name, hash, viewport] of cases) {
+        const { page, errors } = await openLab(env.browser, `${env.server.url}${hash}&lang=${lang}`, viewport);
+        await page.waitForFunction(() => [...document.querySelectorAll('.chart-empty')].every((e) => e.closest('figure')!.querySelectorAll('.recharts-cartesian-axis-tick-value').length >= 2));
+        const charts = await emptyText(page);
+        expect(charts.length, name).toBeGreaterThanOrEqual(3);
+        // Was: the text's box started 4 px left of the y axis (inset 64 px against a 68 px axis), and its lines ran
+        // 3.5 px past the axis line (en, 480 px) or to 1.6 px of it (zh, 700 px), on the grid lines, by the tick labels.
+        for (const c of charts) expect(c, `${name}, ${lang}: ${c.id}`).toMatchObject({ touched: [] });
+        for (const c of charts) expect(c.inside, `${name}, ${lang}: ${c.id}`).toBeGreaterThanOrEqual(4);
+        if (name.startsWith('embed 700')) await screenshot(page, `empty-charts-embed-${lang}`, false);
+        expect(errors).toEqual([]);
+        await page.close();
+      }
+    });
+  }
+});
+
+/** Selects narrower than their longest option (an unconstrained copy beside each measures it). */
+const cutSelects = (page: Page, scope: string) => page.locator(`${scope} select`).evaluateAll((sels) => sels.flatMap((sel) => {
+  const copy = sel.cloneNode(true) as HTMLSelectElement;
+  copy.removeAttribute('aria-label');
+  Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'auto', maxWidth: 'none', minWidth: '0' });
+  sel.parentElement!.append(copy);
+  const needs = copy.getBoundingClientRect().width;
+  copy.remove();
+  const has = sel.getBoundingClientRect().width;
+  return has + 0.5 < needs ? [`${sel.getAttribute('aria-label')}: ${Math.round(has)} px of ${Math.round(needs)}`] : [];
+}));
+
+describe('the Settings selects', () => {
+  for (const lang of ['en', 'zh'] as const) {
+    it(`show every option's full name at 1400 and 1280 px, and fit a 360 px screen (${lang})`, async () => {
+      const { page, errors } = await openLab(env.browser, `${env.server.url}#v=1&lang=${lang}`);
+      for (const width of [1400, 1280]) {
+        await page.setViewportSize({ width, height: 1000 });
+        expect(await page.locator('.settings select').count()).toBe(3);
+        // Was (en, 1400 px): model 173 px of 225, scoring 173 of 198 ("same position (notebo…"), granularity 173 of 220.
+        expect(await cutSelects(page, '.settings'), `${width} px`).toEqual([]);
+      }
+      await page.locator('.settings').screenshot({ path: path.join(ARTIFACTS, `settings-1280-${lang}.png`) });
+      await page.setViewportSize({ width: 360, height: 780 });
+      const boxes = await page.locator('.settings select').evaluateAll((sels) => sels.map((s) => s.getBoundingClientRect().right));
+      for (const right of boxes) expect(right).toBeLessThanOrEqual(360);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});
+
+function oneRunLink(): string {
+  const s = defaultLinkState();
+  s.presetId = null;
+  s.experiment = parseExperiment({ ...s.experiment, model: 'tiny', steps: 20, runs: [{ label: 'DPO', loss: 'dpo', beta: 0.1, lr: 0.5, optimizer: 'sgd' }] });
+  s.view.hidden = [false];
+  return `#${encodeLink(s)}`;
+}
+
+describe('the squeeze view\'s legend', () => {
+  it('shows each token\'s name whole at 1400 px (en and zh)', async () => {
+    for (const lang of ['en', 'zh']) {
+      const { page, errors } = await openLab(env.browser, `${env.server.url}${oneRunLink()}&lang=${lang}`);
+      await page.click('[data-testid=run]');
+      await waitForState(page, ['done']);
+      await page.locator('[data-testid=squeeze]').scrollIntoViewIfNeeded();
+      await page.waitForSelector('.squeeze-readout dt');
+      const cut = await page.locator('.squeeze-readout dt').evaluateAll((dts) => dts.flatMap((dt) => {
+        const r = dt.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(dt);
+        const out = [...range.getClientRects()].some((t) => t.right > r.right + 0.5 || t.bottom > r.bottom + 0.5);
+        return dt.scrollWidth > dt.clientWidth || out ? [`${dt.textContent} (${dt.scrollWidth} px in ${dt.clientWidth})`] : [];
+      }));
+      // Was (en): all twelve names cut to 79 px, "chosen “…", "rejected …", "top othe…".
+      expect(cut).toEqual([]);
+      expect(await page.locator('.squeeze-readout dt').count()).toBeGreaterThanOrEqual(12);
+      await page.locator('.squeeze-panel').screenshot({ path: path.join(ARTIFACTS, `squeeze-legend-${lang}.png`) });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+});
