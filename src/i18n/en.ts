@@ -34,7 +34,7 @@ export const en = {
     toLight: 'Switch to light mode',
   },
   notices: { dismiss: 'Dismiss' },
-  field: { notNumber: '“{{text}}” is not a number', whole: 'a whole number, please' },
+  field: { notNumber: '“{{text}}” is not a number', whole: 'a whole number, please', kept: 'still {{value}} (Esc shows it)' },
   presets: {
     heading: 'Notebook experiments',
     list: 'Presets (scroll sideways on a narrow screen)',

@@ -32,7 +32,7 @@ export const zh: Dictionary = {
     toLight: '切换到浅色模式',
   },
   notices: { dismiss: '关闭' },
-  field: { notNumber: '“{{text}}”不是数字', whole: '请输入整数' },
+  field: { notNumber: '“{{text}}”不是数字', whole: '请输入整数', kept: '仍为 {{value}}（按 Esc 显示）' },
   presets: {
     heading: '笔记本中的实验',
     list: '预设（窄屏上可左右滑动）',

@@ -329,7 +329,7 @@ export function onWorkerEvent(msg: FromWorker): void {
         return { metrics, status: d.status };
       });
       for (const [r, d] of msg.delta.runs.entries()) {
-        if (d.status.state !== 'ok' && s.series[r]?.status.state === 'ok') notify('error', `Run ${r + 1} stopped: ${d.status.reason}.`);
+        if (d.status.state !== 'ok' && s.series[r]?.status.state === 'ok') notify('error', `Run ${r + 1} stopped: ${d.status.reason}. It stays stopped until Reset trains it again from step 0.`);
       }
       const speed = msg.speed ?? { stepsPerSecond: s.training.stepsPerSecond, msPerStep: s.training.msPerStep, firstStepMs: s.training.firstStepMs };
       return set({

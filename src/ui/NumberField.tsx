@@ -1,6 +1,7 @@
 /**
  * A number input that keeps what the user types, applies it on Enter or
- * blur, and shows why a value was refused (nothing is applied then).
+ * blur, and shows why a value was refused (nothing is applied then) and the
+ * value still in use: Run trains on that one, not on the text in the box.
  */
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -61,6 +62,7 @@ export function NumberField({ label, value, onCommit, integer = false, className
       {error && (
         <span className="field-error" role="alert">
           {error.kind === 'nan' ? t('field.notNumber', { text: error.text }) : error.kind === 'whole' ? t('field.whole') : error.problems.map(msg).join(t('common.noteSep'))}
+          {t('common.noteSep')}{t('field.kept', { value: String(value) })}
         </span>
       )}
     </label>

@@ -137,7 +137,7 @@ describe('the lab page', () => {
     await expect(page.locator('[data-testid=run-0] .field-error').textContent()).resolves.toMatch(/not a number/);
     await lr.fill('-1');
     await lr.press('Enter');
-    await expect(page.locator('[data-testid=run-0] .field-error').textContent()).resolves.toMatch(/lr/);
+    await expect(page.locator('[data-testid=run-0] .field-error').textContent()).resolves.toMatch(/^run 1: learning rate must be in \(0, 1e6\]; still 0\.0001 \(Esc shows it\)$/); // Run trains on the value still in use
     await lr.fill('1000000');
     await lr.press('Enter');
     await page.waitForTimeout(300);

@@ -19,7 +19,7 @@ export const ALLOWED_WORDS: ReadonlySet<string> = new Set([
   'log', 'ln', 'max', 'exp', 'odds', 'float32', 'float64', 'NaN', 'Infinity',
   // Backends, libraries, formats, people, units, keys, language codes.
   'WebGPU', 'WebGL', 'WASM', 'CPU', 'GPU', 'SIMD', 'WebAssembly', 'JavaScript', 'TensorFlow.js', 'PyTorch', 'Llama', 'Hugging', 'Face',
-  'SharedArrayBuffer', 'iframe', 'LoRA', 'DoRA', 'PEFT', 'safetensors', 'KaTeX', 'PNG', 'CSV', 'JSON', 'UTF-8', 'Azar', 'ms', 'MB', 'GB', 'nats', 'Ctrl', 'en', 'zh',
+  'SharedArrayBuffer', 'iframe', 'LoRA', 'DoRA', 'PEFT', 'safetensors', 'KaTeX', 'PNG', 'CSV', 'JSON', 'UTF-8', 'Azar', 'ms', 'MB', 'GB', 'nats', 'Ctrl', 'Esc', 'en', 'zh',
 ]);
 
 const WORD = /(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*(?:[/.'’-][A-Za-z0-9_]+)*/g;

@@ -170,7 +170,7 @@ function realMessages(): string[] {
   const cfg = { loss: 'ipo' as const, beta: 1e-9, lr: 1000 };
   for (const r of [h, { ...h, step: 0 }, { ...h, loss: 1, h: [2e4] }, { ...h, loss: 1, gradNorm: 0, piChosen: 1e-35 }, { ...h, loss: 1, gradNorm: 0, piChosen: 1 / 32, piRej: 1 / 32 }]) {
     const s = checkHealth(r, cfg, 32);
-    if (s.state !== 'ok') out.push(s.reason, `Run 3 stopped: ${s.reason}.`);
+    if (s.state !== 'ok') out.push(s.reason, `Run 3 stopped: ${s.reason}. It stays stopped until Reset trains it again from step 0.`);
   }
   // Notices the store makes (state/actions.ts, state/autoplay.ts), links' notices (state/link.ts), the backend's reason.
   out.push('The experiment changed, so it is back at step 0: press Run to train it.', 'A comparison holds at most 8 runs.', 'A comparison needs at least one run.',

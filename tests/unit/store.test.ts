@@ -89,7 +89,7 @@ describe('lab store', () => {
       type: 'tick', generation: 1, step: 3, speed: null, distribution: null,
       delta: { runs: s().experiment.runs.map((_, i) => ({ metrics: {}, status: i === 2 ? { state: 'diverged', step: 2, reason: 'the loss became NaN at step 3' } : { state: 'ok' } })) },
     });
-    expect(s().notices.map((n) => n.text)).toContain('Run 3 stopped: the loss became NaN at step 3.');
+    expect(s().notices.map((n) => n.text)).toContain('Run 3 stopped: the loss became NaN at step 3. It stays stopped until Reset trains it again from step 0.');
   });
 
   it('switches backend in a fresh worker and reloads, imported weights included', () => {
