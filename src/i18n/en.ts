@@ -46,6 +46,7 @@ export const en = {
     changed: 'changed {{keys}}',
     added: 'added',
     runNote: ' ({{what}}): ',
+    stoppedInstead: ' This run stopped at step {{step}} instead: {{reason}}.',
     removed: 'Removed: {{names}}.',
     noneLeft: 'None of the preset\'s runs is left as it was.',
     allUnchanged: 'Its runs are unchanged: the expectation above holds for all of them.',

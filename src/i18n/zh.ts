@@ -44,6 +44,7 @@ export const zh: Dictionary = {
     changed: '改了{{keys}}',
     added: '新增',
     runNote: '（{{what}}）：',
+    stoppedInstead: '这个运行却在第 {{step}} 步停止了：{{reason}}。',
     removed: '已删除：{{names}}。',
     noneLeft: '预设的运行都已改动。',
     allUnchanged: '预设的运行都没有改动：上面的预期对它们全都成立。',

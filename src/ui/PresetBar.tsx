@@ -5,13 +5,16 @@
  */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
 import type { TFunction } from 'i18next';
 import { formatValue } from '../charts/format';
 import { applyPreset } from '../state/actions';
+import type { RunStatus } from '../train/metrics';
 import { guidanceFor, type Guidance, type SettingKey } from '../train/guidance';
 import { PRESETS } from '../train/presets';
 import { expectationLabel, presetText, runLabel } from './sourceText';
 import { useLab } from './useLab';
+import { useMessage } from './useMessage';
 import { useNarrow } from './useNarrow';
 
 type Values = Record<SettingKey, Record<string, string>>;
@@ -71,6 +74,11 @@ function useGuidance(): Guidance | null {
 export function LookFor({ compact = false }: { compact?: boolean }) {
   const g = useGuidance();
   const runs = useLab((s) => s.experiment.runs);
+  // A changed run that blew up did not do what its loss is expected to do: say so beside the expectation.
+  const statuses = useLab(useShallow((s) => s.series.map((x) => x.status)));
+  const msg = useMessage();
+  const stoppedNote = (status: RunStatus | undefined, index: number) =>
+    status && status.state !== 'ok' && <span data-testid={`look-for-stopped-${index}`}>{t('presets.stoppedInstead', { step: status.step + 1, reason: msg(status.reason) })}</span>;
   const narrow = useNarrow();
   const [open, setOpen] = useState<boolean | null>(null);
   const { t } = useTranslation();
@@ -100,6 +108,7 @@ export function LookFor({ compact = false }: { compact?: boolean }) {
                 <b>{runLabel(runs[n.index]!)}</b>
                 {t('presets.runNote', { what: n.change === 'added' ? t('presets.added') : t('presets.changed', { keys: n.differs.map((k) => t(`presets.keys.${k}`)).join(t('common.listSep')) }) })}
                 {expectationLabel(n.expectation, formatValue)}{t('common.noteEnd')}
+                {stoppedNote(statuses[n.index], n.index)}
               </li>
             ))}
             {g.removed.length > 0 && <li>{t('presets.removed', { names: g.removed.map(runLabel).join(t('common.listSep')) })}</li>}

@@ -144,6 +144,8 @@ describe('the lab page', () => {
     await page.click('[data-testid=run]');
     await page.waitForSelector('[data-testid=diverged-0]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=diverged-0]')).toMatch(/learning rate 1000000 is too large/);
+    // What to look for names the changed run, its loss's expectation, and that this run stopped instead
+    expect(await page.textContent('[data-testid=look-for-run-0]')).toMatch(/settles where every h_t = 1\/\(2β\).* This run stopped at step \d+ instead: .*learning rate 1000000 is too large for this run\.$/);
     // The others go on.
     await page.waitForFunction(() => {
       const p = (window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted['pi-rej'];
