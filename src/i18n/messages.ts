@@ -73,13 +73,15 @@ const RULES: Rule[] = [
   [/^Embed: origin=(.*) is not an origin like https:\/\/blog\.example, so this lab sends no messages to its page and takes no commands\.$/s,
     (m) => `嵌入：origin=${m[1]} 不是 https://blog.example 这样的来源，所以本实验室不向所在页面发送消息，也不接受命令。`],
   // The teaching link's notices (state/link.ts), each wrapped as "Link: ….".
-  [/^Link: (.+)\.$/s, (m, tr) => { const n = tr(m[1]!); return n && `链接：${n}。`; }],
+  // "链接：链接中的…" would say 链接 twice.
+  [/^Link: (.+)\.$/s, (m, tr) => { const n = tr(m[1]!); return n && `链接：${n.replace(/^链接中的/, '')}。`; }],
   [/^this link is version (.*); this lab reads version (\d+), so some settings may be ignored$/, (m) => `这个链接是第 ${m[1]} 版；本实验室读取第 ${m[2]} 版，部分设置可能被忽略`],
-  [/^ignored unknown settings? (.+)$/s, (m) => `忽略了未知的设置 ${m[1]}`],
+  [/^ignored unknown settings? (.+)$/s, (m) => `忽略了未知的设置 ${m[1]!.replace(/”, “/g, '”、“')}`],
   [/^the link could not be read \((.*)\); showing the default experiment$/s, (m) => `无法读取链接（${m[1]}）；显示默认实验`],
   [/^the link's experiment is too long \((\d+) characters\); showing the default$/, (m) => `链接中的实验太长（${m[1]} 个字符）；显示默认实验`],
   [/^the link's experiment is damaged \(was it cut short when copied\?\); showing the default$/, () => '链接中的实验已损坏（复制时被截断了吗？）；显示默认实验'],
-  [/^“(.+?)” in the link is not valid \((.*)\); using the default$/s, (m, tr) => { const f = known(FIELD, m[1]); return f && `链接中的“${f}”无效（${orRaw(tr, m[2]!)}）；使用默认值`; }],
+  [/^“(.+?)” in the link is not valid \((.*)\); using the default$/s, (m, tr) => { const f = known(FIELD, m[1]); return f && `链接中的“${f}”无效（${each(m[2]!, '; ', '；', tr) ?? m[2]}）；使用默认值`; }],
+  [/^run (\d+) in the link is not valid \((.*)\); it is left out$/s, (m, tr) => `链接中的运行 ${m[1]} 无效（${each(m[2]!, '; ', '；', tr) ?? m[2]}），已略去`],
   [/^the link's data does not fit \((.*)\); using the notebook pair$/s, (m, tr) => `链接中的数据不合适（${orRaw(tr, m[1]!)}）；改用笔记本的数据对`],
   [/^the link's KTO labels do not fit \((.*)\); using each pair's own: chosen desirable, rejected undesirable$/s,
     (m, tr) => `链接中的 KTO 标记不合适（${orRaw(tr, m[1]!)}）；改用每对数据自己的标记：偏好回答为期望，被拒绝回答为不期望`],

@@ -70,10 +70,32 @@ const LinkRunSchema = z
     }
     const r = RunSchema.safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
     if (!r.success) {
-      ctx.addIssue({ code: 'custom', message: describeIssues(r.error).join('; ') });
+      for (const message of describeIssues(r.error)) ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }
     return { run: r.data, repaired };
+  });
+/** The first `n` of a list of problems, '; '-separated, and how many more there are. */
+const moreThan = (xs: string[], n: number) => [...xs.slice(0, n), ...(xs.length > n ? [`and ${xs.length - n} more`] : [])].join('; ');
+
+/**
+ * The runs: each is read on its own, so one bad run is left out (and named, with every problem it
+ * has) while the others keep their settings; only a link with no valid run falls back to the default runs.
+ */
+const LinkRunsSchema = z
+  .array(z.unknown())
+  .min(LIMITS.runs.min)
+  .max(LIMITS.runs.max)
+  .transform((xs, ctx) => {
+    const read = xs.map((x, index) => ({ index, r: LinkRunSchema.safeParse(x) }));
+    const runs = read.flatMap(({ index, r }) => (r.success ? [{ index, ...r.data }] : []));
+    // At most two problems a run, and the first run's alone when none is valid: a notice stays a few lines.
+    const dropped = read.flatMap(({ index, r }) => (r.success ? [] : [{ index, problems: moreThan(r.error.issues.map((i) => i.message), 2) }]));
+    if (runs.length === 0) {
+      ctx.addIssue({ code: 'custom', message: moreThan(dropped.map((d) => `run ${d.index + 1}: ${d.problems}`), 1) });
+      return z.NEVER;
+    }
+    return { runs, dropped };
   });
 // Loss parameters at their defaults are left out: links written before every run carried all of them mean the same.
 const runToLink = (r: Run) => ({
@@ -137,10 +159,13 @@ export const FIELDS: Field<unknown>[] = [
     set: (s, v) => void (s.experiment.data = v as Experiment['data']),
   }),
   field({
-    key: 'r', name: 'runs', schema: z.array(LinkRunSchema).min(LIMITS.runs.min).max(LIMITS.runs.max),
+    key: 'r', name: 'runs', schema: LinkRunsSchema,
     get: (s) => s.experiment.runs.map(runToLink) as never,
-    set: (s, v) => void (s.experiment.runs = v.map((x) => x.run)),
-    repaired: (v) => v.flatMap((x, i) => x.repaired.map((n) => `run ${i + 1}: ${n}`)),
+    set: (s, v) => void (s.experiment.runs = v.runs.map((x) => x.run)),
+    repaired: (v) => [
+      ...v.runs.flatMap((x) => x.repaired.map((n) => `run ${x.index + 1}: ${n}`)),
+      ...v.dropped.map((d) => `run ${d.index + 1} in the link is not valid (${d.problems}); it is left out`),
+    ],
   }),
   field({ key: 'p', name: 'preset', schema: z.string().max(40).refine((id) => id === '' || findPreset(id) !== undefined, 'not a preset'), get: (s) => s.presetId ?? '', set: (s, v) => void (s.presetId = v || null) }),
   // Added after version 1 shipped: a link without it reads as made from the default preset, as before (its guidance).

@@ -182,7 +182,9 @@ function realMessages(): string[] {
   const payload = (o: object) => `v=1&s=${LZString.compressToEncodedURIComponent(JSON.stringify(o))}`;
   const links = ['v=7', 'v=1&embed=yes', 'v=1&lang=fr', 'v=1&s=not-lz-at-all!!', `v=1&s=${'A'.repeat(20_001)}`, 'v=1&zz=1&yy=2', `v=1&origin=${'x'.repeat(300)}`,
     ...[{ st: 'abc' }, { m: 'huge' }, { r: [] }, { r: Array(9).fill({ l: 'dpo', b: 0.1, r: 0.1 }) }, { r: [{ l: 'dpo', b: 'x', r: 0.1 }] }, { p: 'nope' }, { fr: 99 },
-      { r: [{ l: 'dpo', b: 0.1, r: 0.1, n: 'x'.repeat(70) }] }, { d: [[[1], [2, 3], [4]]] }].map(payload)];
+      { r: [{ l: 'dpo', b: 0.1, r: 0.1, n: 'x'.repeat(70) }] }, { d: [[[1], [2, 3], [4]]] },
+      // one bad run left out, every problem named; all runs bad: each named, the default runs
+      { st: 0, r: [{ l: 'ipo', b: 0.1, r: 1e99 }, { l: 'ipo', b: -1, r: 0.1, ld: 0 }, { l: 'dpo', b: 0.1, r: 0.1 }] }, { r: [{ l: 'ipo', b: 0.1, r: 1e99 }, { l: 'x', b: -1, r: 0.1 }] }].map(payload)];
   for (const link of links) {
     out.push(...decodeLink(link).notices.map((n) => `Link: ${n}.`));
   }
@@ -226,6 +228,9 @@ describe('the message table (notices, validation, stop reasons, the backend\'s r
     expect(translateMessage('pair 2: rejected: a token id must be in 0..31', 'zh')).toBe('第 2 对：token id 必须在 0..31 范围内');
     expect(translateMessage('run 1: loss: Invalid option: expected one of "dpo"|"ipo"', 'zh')).toBe('运行 1：无效的选项：应为 "dpo"|"ipo" 之一');
     expect(translateMessage(`steps must be in ${'1..' + LIMITS.steps.max}`, 'zh')).toBe('步数必须在 1..10000 范围内');
+    expect(translateMessage('Link: run 2 in the link is not valid (β must be in (0, 10000]; KTO λ_D must be in (0, 10]); it is left out.', 'zh'))
+      .toBe('链接：运行 2 无效（β 必须在 (0, 10000] 范围内；KTO λ_D 必须在 (0, 10] 范围内），已略去。');
+    expect(translateMessage('Link: ignored unknown settings “zz”, “yy”.', 'zh')).toBe('链接：忽略了未知的设置 “zz”、“yy”。');
   });
 
   it('writes a change marked on the charts in Chinese', () => {

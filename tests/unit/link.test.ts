@@ -115,6 +115,14 @@ describe('teaching link', () => {
     expect(r.notices.join('\n')).toMatch(/“model” in the link is not valid/);
     expect(r.notices.join('\n')).toMatch(/ignored unknown setting “zz”/);
     expect(decodeLink(payload({ r: [{ l: 'dpo', b: 0.1, r: -5 }] })).notices[0]).toMatch(/“runs” in the link is not valid/);
+    // A bad run is left out, named with every problem it has (two, then how many more); the other runs stay.
+    const some = decodeLink(payload({ r: [{ l: 'ipo', b: 0.1, r: 1e99 }, { l: 'ipo', b: -1, r: 0.1, ld: 0, e: 2 }, { l: 'dpo', b: 0.3, r: 0.2 }] }));
+    expect(some.state.experiment.runs.map((x) => [x.loss, x.beta, x.lr])).toEqual([['dpo', 0.3, 0.2]]);
+    expect(some.notices).toEqual([
+      'run 1 in the link is not valid (learning rate must be in (0, 1e6]); it is left out',
+      'run 2 in the link is not valid (β must be in (0, 10000]; label smoothing ε must be in [0, 0.5); and 1 more); it is left out',
+    ]);
+    expect(some.state.view.hidden).toEqual([false]);
     expect(decodeLink('v=1&s=not-lz-at-all!!').notices[0]).toMatch(/damaged/);
     expect(decodeLink(`v=1&s=${'A'.repeat(MAX_PAYLOAD + 1)}`).notices[0]).toMatch(/too long/);
     expect(decodeLink('v=7').notices[0]).toMatch(/version 7/);

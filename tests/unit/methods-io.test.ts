@@ -65,7 +65,7 @@ describe('the teaching link', () => {
   });
 
   const refused: [string, object, RegExp][] = [
-    ['KTO λ_D of 0', { l: 'kto', b: 0.1, r: 0.1, ld: 0 }, /“runs” in the link is not valid \(KTO λ_D must be in \(0, 10\]\)/],
+    ['KTO λ_D of 0', { l: 'kto', b: 0.1, r: 0.1, ld: 0 }, /“runs” in the link is not valid \(run 1: KTO λ_D must be in \(0, 10\]\)/],
     ['KTO λ_U above 10', { l: 'kto', b: 0.1, r: 0.1, lu: 10.5 }, /KTO λ_U must be in \(0, 10\]/],
     ['a negative CPO α', { l: 'cpo', b: 0.1, r: 0.1, ca: -0.5 }, /CPO α must be in \[0, 100\]/],
     ['an unknown CPO variant', { l: 'cpo', b: 0.1, r: 0.1, cv: 'simpo' }, /cpoVariant/],
