@@ -51,14 +51,14 @@ export const zhSource = {
     },
   },
   verdict: {
-    diverged: '在第 {{step}} 步停止：{{reason}}',
-    falling: 'π(rejected) 仍在下降：{{piRej}}，还在降（最近 {{window}} 步下降了 {{decades}} 个数量级），没有平台期',
+    diverged: '已停止：{{reason}}',
+    falling: 'π(rejected) 仍在下降（现为 {{piRej}}，最近 {{window}} 步又降了 {{decades}} 个数量级），没有平台期',
     fallingUnderflow: 'π(rejected) 仍在下降：已低于 float64 的最小值（{{piRej}}），没有平台期',
     levelled: 'π(rejected) 趋平于 {{piRej}}（最近 {{window}} 步保持稳定）',
     rising: 'π(rejected) 又在上升：{{piRej}}',
     settled: '已收敛：最近 {{window}} 步 h = {{name}} = {{value}}，误差在 {{tolerance}}% 以内',
     oscillating: '在 h = {{name}} = {{value}} 附近震荡：最近 {{window}} 步最多偏离 {{error}}%',
-    approaching: '正在接近 h = {{name}} = {{value}}：目前 h = {{h}}（相差 {{error}}%），尚未收敛',
+    approaching: '正在接近 h = {{name}} = {{value}}：目前 h = {{h}}（相差 {{error}}%），最近 {{window}} 步还没有都在 {{tolerance}}% 以内',
     'hinge-done': '不再推动：βh = {{betaH}} 已超过 1，所以损失恰好为 0',
   },
   expectation: {

@@ -136,7 +136,8 @@ type Fmt = (v: number) => string;
 
 /** What each verdict says, in one place (a later i18n pass translates this table). */
 export const VERDICT_TEXT: { [K in Verdict['kind']]: (v: Extract<Verdict, { kind: K }>, fmt: Fmt) => string } = {
-  diverged: (v) => `stopped at step ${v.step + 1}: ${v.reason}`,
+  // Every reason says when (train/health.ts: 'at step N', 'at the initial weights').
+  diverged: (v) => `stopped: ${v.reason}`,
   falling: (v, fmt) =>
     Number.isFinite(v.decades)
       ? `π(rejected) still falling: ${fmt(v.piRej)} and dropping (${fmt(Number(v.decades.toPrecision(2)))} decades in the last ${v.window} steps), no plateau`
@@ -145,7 +146,7 @@ export const VERDICT_TEXT: { [K in Verdict['kind']]: (v: Extract<Verdict, { kind
   rising: (v, fmt) => `π(rejected) rising again: ${fmt(v.piRej)}`,
   settled: (v, fmt) => `settled: h = ${v.target.name} = ${fmt(v.target.value)} within ${SETTLED_TOLERANCE * 100}% over the last ${v.window} steps`,
   oscillating: (v, fmt) => `oscillating around h = ${v.target.name} = ${fmt(v.target.value)}: off by up to ${fmt(Number((v.error * 100).toPrecision(2)))}% in the last ${v.window} steps`,
-  approaching: (v, fmt) => `approaching h = ${v.target.name} = ${fmt(v.target.value)}: h = ${fmt(v.h)} so far (${fmt(Number((v.error * 100).toPrecision(2)))}% away), not settled yet`,
+  approaching: (v, fmt) => `approaching h = ${v.target.name} = ${fmt(v.target.value)}: h = ${fmt(v.h)} so far (${fmt(Number((v.error * 100).toPrecision(2)))}% away), not yet within ${SETTLED_TOLERANCE * 100}% over the last ${v.window} steps`,
   'hinge-done': (v, fmt) => `stopped pushing: βh = ${fmt(v.betaH)} passed 1, so the loss is exactly 0`,
 };
 

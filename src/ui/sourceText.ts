@@ -38,7 +38,7 @@ export function verdictLabel(v: Verdict, fmt: Fmt): string {
     case 'oscillating':
       return sourced('verdict.oscillating', english, { name: v.target.name, value: fmt(v.target.value), error: pct(v.error), window: v.window });
     case 'approaching':
-      return sourced('verdict.approaching', english, { name: v.target.name, value: fmt(v.target.value), h: fmt(v.h), error: pct(v.error) });
+      return sourced('verdict.approaching', english, { name: v.target.name, value: fmt(v.target.value), h: fmt(v.h), error: pct(v.error), window: v.window, tolerance: SETTLED_TOLERANCE * 100 });
     case 'hinge-done':
       return sourced('verdict.hinge-done', english, { betaH: fmt(v.betaH) });
   }

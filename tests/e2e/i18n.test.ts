@@ -116,7 +116,7 @@ describe('the lab in Chinese', () => {
     await page.click('[data-testid=run]');
     await waitForState(page, ['done'], 240_000);
     await waitVerdicts(page, 'verdict', 6);
-    expect(await page.textContent('[data-testid=verdict-5]')).toMatch(/^在第 \d+ 步停止：/);
+    expect(await page.textContent('[data-testid=verdict-5]')).toMatch(/^已停止：第 \d+ 步时/);
     expect(await page.textContent('[data-testid=diverged-5]')).toMatch(/^已停止：/);
     expect(await page.textContent('[data-testid=notice]')).toMatch(/^运行 6 已停止：/);
     expect(await page.textContent('[data-testid=verdict-0]')).toMatch(/收敛|接近|震荡/);
@@ -180,7 +180,7 @@ describe('the lab in Chinese', () => {
     const { ctx, page, errors, foreign, csp } = await open('zh-CN', tinyLink('&embed=1&controls=1&autoplay=1'), { width: 700, height: 500 });
     await waitForState(page, ['done'], 240_000);
     await waitVerdicts(page, 'embed-verdict', 6);
-    expect(await page.textContent('[data-testid=embed-verdict-5]')).toMatch(/在第 \d+ 步停止/);
+    expect(await page.textContent('[data-testid=embed-verdict-5]')).toMatch(/已停止：第 \d+ 步时/);
     expect(await untranslated(page)).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await screenshot(page, 'i18n-zh-embed', false);

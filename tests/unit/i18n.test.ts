@@ -124,7 +124,7 @@ describe('the Chinese of train/\'s texts, keyed by id', () => {
         // Every number of the English is in the Chinese.
         for (const n of english[i]!.match(/[\d.]+(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?/g) ?? []) if (n !== '.') expect(text, english[i]).toContain(n);
       });
-      expect(chinese[0]).toBe('在第 7 步停止：第 7 步时损失变为 NaN；学习率 1000 对这个运行来说太大');
+      expect(chinese[0]).toBe('已停止：第 7 步时损失变为 NaN；学习率 1000 对这个运行来说太大');
       for (const e of expectations) expect(englishWords(expectationLabel(e, formatValue))).toEqual([]);
       expect(expectationLabel(expectations[1]!, formatValue)).toContain('= 5');
       // A run named from its settings names its loss in Chinese; a user's name stays.

@@ -60,7 +60,7 @@ describe('run verdicts', () => {
     const v = runVerdict({ loss: 'ipo', beta: 0.1 }, log(100, { h: (t) => 0.02 * t }));
     expect(v).toMatchObject({ kind: 'approaching' });
     expect(v?.kind === 'approaching' && Math.abs(v.h - 1.98 * 1.0015) < 1e-9).toBe(true); // the mean of the four tokens' h
-    expect(text(v)).toBe('approaching h = 1/(2β) = 5: h = 1.983 so far (60% away), not settled yet');
+    expect(text(v)).toBe('approaching h = 1/(2β) = 5: h = 1.983 so far (60% away), not yet within 1% over the last 20 steps');
   });
 
   it('IPO at a large learning rate: oscillating around the target', () => {
@@ -94,7 +94,7 @@ describe('run verdicts', () => {
     const l = log(3, {});
     expect(runVerdict({ loss: 'dpo', beta: 0.1 }, l)).toBeNull();
     l.status = { state: 'diverged', step: 2, reason: 'the loss became NaN at step 3' };
-    expect(text(runVerdict({ loss: 'dpo', beta: 0.1 }, l))).toBe('stopped at step 3: the loss became NaN at step 3');
+    expect(text(runVerdict({ loss: 'dpo', beta: 0.1 }, l))).toBe('stopped: the loss became NaN at step 3');
   });
 
   it('a loss the verdict has no target for falls back to π(rejected)\'s trend', () => {
