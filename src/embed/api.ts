@@ -20,7 +20,8 @@
  * An `origin=` that is not an origin turns messaging off both ways.
  */
 import { z } from 'zod';
-import { notify, pause, reset, run } from '../state/actions';
+import { pause, reset, run } from '../state/actions';
+import { notify } from '../state/notices';
 import { encodeLink } from '../state/link';
 import { linkStateOf } from '../state/share';
 import { labStore, type LabState } from '../state/store';

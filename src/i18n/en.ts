@@ -230,6 +230,7 @@ export const en = {
         'reference-free': 'A reference-free loss does not look at h: the reference only enters this chart.',
       },
       piChosen: 'It can fall too: the losses only need the gap between chosen and rejected to grow.',
+      adapters: 'LoRA and DoRA runs train small adapters on a frozen model (its output layer too), so they get less far',
     },
     /** The loss's unit, by family: log-likelihoods are in nats; IPO squares a difference of them. */
     lossUnits: { dpo: 'nats', ipo: 'nats²', hinge: 'βh units', 'reference-free': 'nats' },

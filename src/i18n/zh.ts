@@ -227,6 +227,7 @@ export const zh: Dictionary = {
         'reference-free': '无参考模型的损失不看 h：参考模型只出现在这张图里。',
       },
       piChosen: '它也可能下降：损失只要求偏好回答与被拒绝回答之间的差距变大。',
+      adapters: 'LoRA 和 DoRA 运行只在冻结的模型（输出层也冻结）上训练小的适配器，所以走不了那么远',
     },
     lossUnits: { dpo: 'nats', ipo: 'nats²', hinge: 'βh 单位', 'reference-free': 'nats' },
     rewardUnits: {

@@ -13,10 +13,10 @@ import type { EnginePort } from '../worker/client';
 import type { BackendChoice, Distribution, FromWorker, ToWorker, WeightsRole } from '../worker/protocol';
 import { lossFamily } from '../train/families';
 import { fillSlots } from './shades';
-import { labStore, type LabState, type Notice, type NoticeLife, type RunSeries } from './store';
+import { endNotices, notify } from './notices';
+import { labStore, type LabState, type RunSeries } from './store';
 
 let engine: EnginePort | null = null;
-let noticeId = 0;
 /** Imported weight files, kept so that a new worker (after a backend switch) gets them too. */
 const importedWeights: Partial<Record<WeightsRole, ArrayBuffer>> = {};
 
@@ -29,20 +29,6 @@ export function connectEngine(port: EnginePort): void {
   engine = port;
   send({ type: 'setBackend', choice: get().training.backendChoice });
   reload();
-}
-
-export function notify(kind: Notice['kind'], text: string, life: NoticeLife = 'change'): void {
-  const notice = { id: ++noticeId, kind, text, life };
-  set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), notice].slice(-4) }));
-}
-
-/** Drops the notices whose life ends now (store.ts NoticeLife). */
-export function endNotices(...lives: NoticeLife[]): void {
-  if (get().notices.some((n) => lives.includes(n.life))) set((s) => ({ notices: s.notices.filter((n) => !lives.includes(n.life)) }));
-}
-
-export function dismissNotice(id: number): void {
-  set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
 const emptySeries = (n: number): RunSeries[] => Array.from({ length: n }, () => ({ metrics: {}, status: { state: 'ok' } }));

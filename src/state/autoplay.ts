@@ -4,7 +4,8 @@
  * would cost and waits for Run.
  */
 import { describeCost, estimateCost, needsConsent } from '../train/cost';
-import { notify, run } from './actions';
+import { run } from './actions';
+import { notify } from './notices';
 import { labStore } from './store';
 
 /** Returns whether training started. */

@@ -1,5 +1,6 @@
 /** The store as a teaching link and back: booting from the URL, the share link, the embed snippet. */
-import { endNotices, notify, reloadExperiment, setExperiment } from './actions';
+import { reloadExperiment, setExperiment } from './actions';
+import { endNotices, notify } from './notices';
 import { decodeLink, encodeLink } from './link';
 import { defaultView, type LinkState } from './linkState';
 import { initialState, labStore, type LabState } from './store';

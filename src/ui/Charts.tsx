@@ -13,7 +13,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { RunStyle } from '../charts/colors';
 import { formatValue } from '../charts/format';
 import { MetricChart, type ChartMarker, type ChartSeries, type MetricChartProps } from '../charts/MetricChart';
-import { focusRun, notify, setView, toggleHidden } from '../state/actions';
+import { focusRun, setView, toggleHidden } from '../state/actions';
+import { notify } from '../state/notices';
 import { chartPng, saveFile } from './download';
 import { GpoView } from './GpoView';
 import { Squeeze } from './Squeeze';
@@ -37,6 +38,14 @@ function sentence(t: TFunction, parts: string[]): string | undefined {
 function useFamilies(): LossFamily[] {
   const runs = useLab((s) => s.experiment.runs);
   return useMemo(() => (['dpo', 'ipo', 'hinge', 'reference-free'] as const).filter((f) => runs.some((r) => lossFamily(r.loss) === f)), [runs]);
+}
+
+/** What the π(rejected) and σ notes say: each family's behaviour, and that adapters on a frozen model get less far (LoRA preset). */
+function useOutcomeNote(chart: 'piRej' | 'sigma'): string | undefined {
+  const families = useFamilies();
+  const adapters = useLab((s) => s.experiment.runs.some((r) => r.policy !== 'full'));
+  const { t } = useTranslation();
+  return sentence(t, [...families.map((f) => t(`charts.notes.${chart}.${f}`)), ...(adapters ? [t('charts.notes.adapters')] : [])]);
 }
 
 export function RunLegend() {
@@ -114,6 +123,8 @@ export function ChartById({ id }: { id: ChartId }) {
   const lossLog = useLab((s) => s.view.lossLog);
   const rewardMetric = useLab((s) => s.view.rewardMetric);
   const families = useFamilies();
+  const piRejNote = useOutcomeNote('piRej');
+  const sigmaNote = useOutcomeNote('sigma');
   const { t } = useTranslation();
   const sigmaLines = useMemo(() => [{ y: SIGMOID_HALF, label: t('charts.sigmaLine') }], [t]);
   switch (id) {
@@ -121,7 +132,7 @@ export function ChartById({ id }: { id: ChartId }) {
       return (
         <RunChart
           id="pi-rej" metric="pi_rej" slot={0} scale="log" pngTitle={t('charts.piRej.png')} title={t('charts.piRej.title')} subtitle={t('charts.piRej.subtitle')} yLabel={t('charts.piRej.y')}
-          note={sentence(t, families.map((f) => t(`charts.notes.piRej.${f}`)))}
+          note={piRejNote}
         />
       );
     case 'sigma':
@@ -129,7 +140,7 @@ export function ChartById({ id }: { id: ChartId }) {
         <RunChart
           id="sigma" metric="sigma_margin" slot={1} scale="linear" yDomain={[0, 1]} pngTitle={t('charts.sigma.png')} title={t('charts.sigma.title')} subtitle={t('charts.sigma.subtitle')} yLabel={t('charts.sigma.y')}
           lines={families.includes('ipo') ? sigmaLines : undefined}
-          note={sentence(t, families.map((f) => t(`charts.notes.sigma.${f}`)))}
+          note={sigmaNote}
         />
       );
     case 'loss':

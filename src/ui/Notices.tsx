@@ -1,6 +1,6 @@
 /** Messages for the user: refused input, diverged runs, restarts (made in English by the store; shown in the UI's language). */
 import { useTranslation } from 'react-i18next';
-import { dismissNotice } from '../state/actions';
+import { dismissNotice } from '../state/notices';
 import { CloseIcon } from './icons';
 import { useLab } from './useLab';
 import { useMessage } from './useMessage';

@@ -7,7 +7,8 @@
  */
 import { currentLanguage, t, translateMessage } from '../i18n';
 import { MAX_WEIGHTS_BYTES, tooLarge } from '../model/weights';
-import { importWeights, notify } from '../state/actions';
+import { importWeights } from '../state/actions';
+import { notify } from '../state/notices';
 import { labStore } from '../state/store';
 import type { WeightsRole } from '../worker/protocol';
 import { checkWeightsInWorker, type WeightsChecker } from '../worker/weightsCheck';

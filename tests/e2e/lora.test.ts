@@ -12,6 +12,8 @@ describe('LoRA and DoRA runs', () => {
     await page.click('[data-testid=preset-lora-dpo]');
     await waitForState(page, ['idle']);
     expect(await page.textContent('[data-testid=look-for]')).toMatch(/LoRA on q and v/);
+    // The notes under π(rejected) and σ say adapters get less far: DPO with LoRA has a floor here
+    for (const chart of ['pi-rej', 'sigma']) expect(await page.textContent(`[data-testid=chart-${chart}] .chart-note`)).toMatch(/LoRA and DoRA runs train small adapters on a frozen model/);
     const trainable = async (i: number) => (await page.textContent(`[data-testid=trainable-${i}]`))!.replace(/\D/g, '');
     // Notebook model: full 1,328,384; LoRA on q, v of 2 layers: r (256 + 256) each.
     expect([await trainable(0), await trainable(1), await trainable(2)]).toEqual(['1328384', String(4 * 512), String(4 * 4 * 512)]);
