@@ -150,7 +150,7 @@ describe('the lab page', () => {
     await page.waitForFunction(() => {
       const p = (window as unknown as { dpoLab: { plotted: Record<string, { rows: unknown[] }> } }).dpoLab.plotted['pi-rej'];
       return (p?.rows.length ?? 0) > 10;
-    });
+    }, null, { timeout: 120_000 }); // the notebook model's five runs, on a shared machine
     const piRej = await plotted(page, 'pi-rej');
     expect(seriesOf(piRej, DPO('0.1')).length).toBeGreaterThan(10);
     expect(seriesOf(piRej, IPO('1')).length).toBeGreaterThan(10);
