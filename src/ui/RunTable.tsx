@@ -12,7 +12,7 @@ import { PolicyFields } from './PolicyFields';
 import { useLab } from './useLab';
 import { useRunStyles } from './useRunStyles';
 import { useMessage } from './useMessage';
-import { betaMeaning, cpoVariantLabel, lossLabel, lossParamLabel, runLabel } from './sourceText';
+import { betaMeaning, cpoVariantLabel, lossLabel, lossParamLabel, paperText, runLabel } from './sourceText';
 
 export function RunTable() {
   const runs = useLab((s) => s.experiment.runs);
@@ -91,7 +91,7 @@ function LossSelect({ index, run }: { index: number; run: Run }) {
     <label className="field">
       <span className="field-label">{t('runs.loss')}</span>
       <select
-        aria-label={t('runs.lossAria', { n: index + 1 })} value={run.loss} title={LOSS_CATALOG[run.loss].paper} aria-invalid={error !== null}
+        aria-label={t('runs.lossAria', { n: index + 1 })} value={run.loss} title={paperText(run.loss)} aria-invalid={error !== null}
         onChange={(e) => {
           const problems = updateRun(index, { loss: e.target.value as LossId });
           setError(problems.length > 0 ? problems.join('; ') : null);
