@@ -122,7 +122,11 @@ describe('the lab in Chinese', () => {
     await page.click('[data-testid=share]');
     await page.waitForSelector('[data-testid=share-panel]');
     expect(await untranslated(page)).toEqual([]);
+    // Labels that say what they do (were "显示时开始训练", "+ 一对", "每单位的损失").
+    expect(await page.textContent('[data-testid=share-panel]')).toContain('嵌入内容可见时自动开始训练');
     await page.keyboard.press('Escape');
+    expect(await page.locator('.data-editor button', { hasText: '添加一对' }).textContent()).toBe('+ 添加一对');
+    expect(await page.locator('.loss-table th').nth(1).textContent()).toBe('每个 token 的损失');
     // The loss zoo's paper cells: the title as it is, the note in Chinese (was all English, behind lang="en");
     // KTO's cases in the course's words (was "y desirable / y undesirable").
     const kto = page.locator('.loss-table tbody tr').filter({ hasText: 'Ethayarajh' });
