@@ -7,7 +7,19 @@ export const enExplain = {
   heading: 'What is going on',
   formula: 'Formula (scrolls sideways)',
   lossTable: 'Loss zoo (scrolls sideways)',
-  columns: { loss: 'loss', unit: 'per unit', does: 'what it does', paper: 'paper' },
+  columns: { loss: 'loss', unitToken: 'per token', unitSequence: 'per answer', does: 'what it does', paper: 'paper' },
+  /** A paper cell: {paper} is the paper's own title (cited as it is); the note says which equation, or how the lab's loss differs. */
+  paperCited: '{paper} ({{note}})',
+  paperEq: 'eq. {{eq}}',
+  paperEqs: 'eqs. {{eq}}',
+  paperNote: {
+    ipo_mean: 'TRL\'s <code>loss_type="ipo"</code> averages log-probs over the answer',
+    kto: 'the KTO loss, eq. {{eq}} as TRL\'s <code>KTOTrainer</code> cites it',
+    cpo: 'eq. {{eq}} plus the NLL term; TRL\'s <code>CPOTrainer</code>',
+  },
+  /** The words of the KTO formula's cases (\text{…} in KaTeX). */
+  desirable: 'desirable',
+  undesirable: 'undesirable',
   modelSize: '{{layers}} layers, hidden size {{hidden}}, {{params}} parameters',
   modelNotebook: 'the notebook\'s: {{size}}',
   modelOther: 'the {{name}} one: {{size}}; the notebook\'s has {{millions}} M',

@@ -54,7 +54,12 @@ export const CPO_VARIANT_LABELS: Record<CpoVariant, string> = { sigmoid: 'sigmoi
 export interface LossInfo {
   id: LossId;
   label: string;
+  /** The paper, by its authors, year and own title (cited in English, as the course's references are). */
   paper: string;
+  /** The paper's equation this loss is, when it names one. */
+  eq?: string;
+  /** Whether the lab's loss is more than the paper's equation (the UI says how: explain.paperNote.<id>). */
+  paperNote?: boolean;
   /** How a sequence-level unit aggregates token log-probs: summed, or averaged over the answer length. */
   aggregate: 'sum' | 'mean';
   /** Whether the reference model enters the loss (SimPO, ORPO and CPO are reference-free). */
@@ -78,19 +83,19 @@ const SIG = String.raw`\log\sigma`;
 
 export const LOSS_CATALOG: Record<LossId, LossInfo> = {
   dpo: {
-    id: 'dpo', label: 'DPO', paper: 'Rafailov et al. 2023, Direct Preference Optimization (eq. 7)', aggregate: 'sum',
+    id: 'dpo', label: 'DPO', paper: 'Rafailov et al. 2023, Direct Preference Optimization', eq: '7', aggregate: 'sum',
     usesReference: true, params: [], betaMeaning: 'KL strength β',
     formula: String.raw`-${SIG}(\beta h)`,
     summary: 'Logistic loss on the implicit reward margin: its gradient never vanishes, so a deterministic preference is pushed without bound.',
   },
   ipo: {
-    id: 'ipo', label: 'IPO', paper: 'Azar et al. 2023, A General Theoretical Paradigm to Understand Learning from Human Preferences (eq. 17)', aggregate: 'sum',
+    id: 'ipo', label: 'IPO', paper: 'Azar et al. 2023, A General Theoretical Paradigm to Understand Learning from Human Preferences', eq: '17', aggregate: 'sum',
     usesReference: true, params: [], betaMeaning: 'τ: target margin 1/(2β)',
     formula: String.raw`\left(h - \tfrac{1}{2\beta}\right)^2`,
     summary: 'Regresses the margin to the finite target 1/(2β), so the policy stops where β says.',
   },
   ipo_mean: {
-    id: 'ipo_mean', label: 'IPO (length-averaged, TRL)', paper: 'Azar et al. 2023; TRL loss_type="ipo" averages log-probs over the answer', aggregate: 'mean',
+    id: 'ipo_mean', label: 'IPO (length-averaged, TRL)', paper: 'Azar et al. 2023', paperNote: true, aggregate: 'mean',
     usesReference: true, params: [], betaMeaning: 'τ: target margin 1/(2β)',
     formula: String.raw`\left(\bar h - \tfrac{1}{2\beta}\right)^2`,
     summary: 'IPO on log-probs averaged over the answer length, as TRL implements it.',
@@ -102,7 +107,7 @@ export const LOSS_CATALOG: Record<LossId, LossInfo> = {
     summary: 'DPO with label smoothing: assumes a fraction ε of labels are flipped, which gives the margin a finite optimum.',
   },
   robust: {
-    id: 'robust', label: 'Robust DPO', paper: 'Chowdhury et al. 2024, Provably Robust DPO (eq. 7)', aggregate: 'sum',
+    id: 'robust', label: 'Robust DPO', paper: 'Chowdhury et al. 2024, Provably Robust DPO', eq: '7', aggregate: 'sum',
     usesReference: true, params: ['labelSmoothing'], betaMeaning: 'KL strength β',
     formula: String.raw`\frac{-(1-\varepsilon)${SIG}(\beta h) + \varepsilon\,${SIG}(-\beta h)}{1-2\varepsilon}`,
     summary: 'An unbiased estimate of the clean DPO loss under label noise ε.',
@@ -114,25 +119,25 @@ export const LOSS_CATALOG: Record<LossId, LossInfo> = {
     summary: 'Stops pushing once the margin passes 1/β; the gradient is exactly zero beyond it.',
   },
   dpop: {
-    id: 'dpop', label: 'DPOP (Smaug)', paper: 'Pal et al. 2024, Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive (eq. 3)', aggregate: 'sum',
+    id: 'dpop', label: 'DPOP (Smaug)', paper: 'Pal et al. 2024, Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive', eq: '3', aggregate: 'sum',
     usesReference: true, params: ['dpopLambda'], betaMeaning: 'KL strength β',
     formula: String.raw`-${SIG}\!\left(\beta\left(h - \lambda \max\!\left(0, \log\tfrac{\pi_{ref}(y_c)}{\pi(y_c)}\right)\right)\right)`,
     summary: 'DPO plus a penalty when the chosen answer\'s probability falls below the reference\'s.',
   },
   simpo: {
-    id: 'simpo', label: 'SimPO', paper: 'Meng et al. 2024, SimPO: Simple Preference Optimization with a Reference-Free Reward (eq. 6)', aggregate: 'mean',
+    id: 'simpo', label: 'SimPO', paper: 'Meng et al. 2024, SimPO: Simple Preference Optimization with a Reference-Free Reward', eq: '6', aggregate: 'mean',
     usesReference: false, params: ['simpoGamma'], betaMeaning: 'reward scale β',
     formula: String.raw`-${SIG}\!\left(\tfrac{\beta}{|y_c|}\log\pi(y_c) - \tfrac{\beta}{|y_r|}\log\pi(y_r) - \gamma\right)`,
     summary: 'Reference-free: length-normalised log-probs with a target margin γ.',
   },
   orpo: {
-    id: 'orpo', label: 'ORPO', paper: 'Hong et al. 2024, ORPO: Monolithic Preference Optimization without Reference Model (eqs. 6-7)', aggregate: 'mean',
+    id: 'orpo', label: 'ORPO', paper: 'Hong et al. 2024, ORPO: Monolithic Preference Optimization without Reference Model', eq: '6–7', aggregate: 'mean',
     usesReference: false, params: [], betaMeaning: 'λ: weight of the odds-ratio term',
     formula: String.raw`-\log\pi(y_c) - \lambda\,${SIG}\!\left(\log\tfrac{\text{odds}(y_c)}{\text{odds}(y_r)}\right)`,
     summary: 'Reference-free: supervised loss on the chosen answer plus an odds-ratio preference term.',
   },
   kto: {
-    id: 'kto', label: 'KTO', paper: 'Ethayarajh et al. 2024, KTO: Model Alignment as Prospect Theoretic Optimization (the KTO loss, eq. 7 as TRL\'s KTOTrainer cites it)', aggregate: 'sum',
+    id: 'kto', label: 'KTO', paper: 'Ethayarajh et al. 2024, KTO: Model Alignment as Prospect Theoretic Optimization', eq: '7', paperNote: true, aggregate: 'sum',
     usesReference: true, unpaired: true, params: ['ktoLambdaD', 'ktoLambdaU'], betaMeaning: 'KL strength β',
     formula: String.raw`\begin{cases}\lambda_D\,(1-\sigma(\beta(r_\theta - z_0))) & y \text{ desirable}\\ \lambda_U\,(1-\sigma(\beta(z_0 - r_\theta))) & y \text{ undesirable}\end{cases}`,
     summary:
@@ -140,7 +145,7 @@ export const LOSS_CATALOG: Record<LossId, LossInfo> = {
       'from mismatched prompt/answer pairs (detached, clamped at 0, as TRL computes it). The loss saturates: a sigmoid, not a log-sigmoid.',
   },
   cpo: {
-    id: 'cpo', label: 'CPO', paper: 'Xu et al. 2024, Contrastive Preference Optimization (eq. 3 plus the NLL term; TRL CPOTrainer)', aggregate: 'sum',
+    id: 'cpo', label: 'CPO', paper: 'Xu et al. 2024, Contrastive Preference Optimization', eq: '3', paperNote: true, aggregate: 'sum',
     usesReference: false, params: ['cpoAlpha', 'cpoVariant'], betaMeaning: 'reward scale β',
     formula: String.raw`-${SIG}\!\left(\beta\log\tfrac{\pi(y_c)}{\pi(y_r)}\right) - \alpha\,\overline{\log\pi(y_c)}`,
     summary:

@@ -64,7 +64,7 @@ export function DataEditor() {
       {mode !== 'ids' && (
         <p className="hint">
           {mode === 'words' ? t('data.vocabWords') : t('data.vocabChars')}{' '}
-          <span lang="en">{mode === 'words' ? WORDS.slice(1).join(' ') : [...CHARS].map((c) => (c === ' ' ? '␣' : c)).join(' ')}</span>
+          <span lang="en" data-verbatim="">{mode === 'words' ? WORDS.slice(1).join(' ') : [...CHARS].map((c) => (c === ' ' ? '␣' : c)).join(' ')}</span>
         </p>
       )}
       {texts.map((row, i) => (

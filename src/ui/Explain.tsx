@@ -14,7 +14,7 @@ import { KL_METRIC, SCALAR_METRICS } from '../train/metrics';
 import { paramCountOf } from './paramCount';
 import { rich } from './rich';
 import { ScrollBox } from './ScrollBox';
-import { lossLabel, lossSummary, metricHelp } from './sourceText';
+import { lossFormula, lossLabel, lossSummary, metricHelp, paperNote } from './sourceText';
 import { useLab } from './useLab';
 
 type Pair = { prompt: number[]; chosen: number[]; rejected: number[] };
@@ -83,7 +83,7 @@ const F = {
 // `lang` only re-renders the memoised panel when the language changes.
 function ExplainImpl({ model, data, granularity }: { model: ModelPresetId; data: Pair[]; granularity: Granularity; lang: string }) {
   const { t } = useTranslation();
-  const columns = [t('explain.columns.loss'), t('explain.columns.unit'), t('explain.columns.does'), t('explain.columns.paper')];
+  const columns = [t('explain.columns.loss'), t(granularity === 'token' ? 'explain.columns.unitToken' : 'explain.columns.unitSequence'), t('explain.columns.does'), t('explain.columns.paper')];
   return (
     <section className="explain" aria-label={t('explain.region')}>
       <h2>{t('explain.heading')}</h2>
@@ -126,10 +126,9 @@ function ExplainImpl({ model, data, granularity }: { model: ModelPresetId; data:
               return (
                 <tr key={id}>
                   <td data-label={columns[0]}>{lossLabel(id)}</td>
-                  <td data-label={columns[1]}><ScrollBox label={t('explain.formula')} className="formula"><TeX tex={l.formula} /></ScrollBox></td>
+                  <td data-label={columns[1]}><ScrollBox label={t('explain.formula')} className="formula"><TeX tex={lossFormula(id)} /></ScrollBox></td>
                   <td data-label={columns[2]}>{lossSummary(id)} {l.aggregate === 'mean' && <em>{t('explain.meanAggregate')}</em>}</td>
-                  {/* Papers are cited by their own (English) titles, as the course's references do. */}
-                  <td data-label={columns[3]} className="paper" lang="en">{l.paper}</td>
+                  <td data-label={columns[3]} className="paper"><Paper id={id} /></td>
                 </tr>
               );
             })}
@@ -150,3 +149,14 @@ function ExplainImpl({ model, data, granularity }: { model: ModelPresetId; data:
 }
 
 const ExplainBody = memo(ExplainImpl);
+
+/**
+ * A paper, cited by its own (English) title as the course's references do: only the title is marked
+ * lang="en" and data-verbatim (quoted as it is); the note on it is in the UI's language.
+ */
+function Paper({ id }: { id: (typeof LOSS_IDS)[number] }) {
+  const { t } = useTranslation();
+  const note = paperNote(id);
+  const title = <cite lang="en" data-verbatim="">{LOSS_CATALOG[id].paper}</cite>;
+  return note ? <>{rich(t('explain.paperCited', { note }), { paper: title })}</> : title;
+}

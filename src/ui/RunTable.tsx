@@ -12,7 +12,7 @@ import { PolicyFields } from './PolicyFields';
 import { useLab } from './useLab';
 import { useRunStyles } from './useRunStyles';
 import { useMessage } from './useMessage';
-import { betaMeaning, cpoVariantLabel, lossLabel, lossParamLabel, runLabel } from './sourceText';
+import { betaMeaning, cpoVariantLabel, lossLabel, lossParamLabel, paperText, runLabel } from './sourceText';
 
 export function RunTable() {
   const runs = useLab((s) => s.experiment.runs);
@@ -33,14 +33,27 @@ export function RunTable() {
             <li key={i} className="run" data-testid={`run-${i}`} style={{ borderLeftColor: colors[i] }}>
               <div className="run-head">
                 <span className="swatch" style={{ background: colors[i] }} aria-hidden />
-                <input
+                {/* A one-line text that wraps (a LoRA run's name was cut at 1280 px): Enter commits, as in an input. */}
+                <textarea
                   className="run-label"
+                  rows={1}
+                  ref={fitHeight}
                   aria-label={t('runs.name', { n: i + 1 })}
                   defaultValue={r.label}
                   key={r.label}
                   placeholder={runLabel({ ...r, label: '' })}
                   maxLength={LIMITS.label.max}
-                  onBlur={(e) => e.target.value !== r.label && updateRun(i, { label: e.target.value })}
+                  onInput={(e) => fitHeight(e.currentTarget)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') {
+                      e.preventDefault();
+                      e.currentTarget.blur();
+                    }
+                  }}
+                  onBlur={(e) => {
+                    const label = e.target.value.replace(/\s*\n\s*/g, ' ');
+                    if (label !== r.label) updateRun(i, { label });
+                  }}
                 />
                 <button type="button" className="icon" aria-label={t('runs.duplicate', { n: i + 1 })} title={t('runs.duplicateTitle')} onClick={() => duplicateRun(i)} disabled={runs.length >= LIMITS.runs.max}><CopyIcon /></button>
                 <button type="button" className="icon" aria-label={t('runs.remove', { n: i + 1 })} title={t('runs.removeTitle')} onClick={() => removeRun(i)} disabled={runs.length <= LIMITS.runs.min}><CloseIcon /></button>
@@ -82,6 +95,19 @@ export function RunTable() {
   );
 }
 
+/**
+ * Grows a run's name box to its text or, while empty, its placeholder: CSS field-sizing does it where the
+ * browser has it (Chromium); elsewhere the height is set from the text's scroll height.
+ */
+function fitHeight(el: HTMLTextAreaElement | null): void {
+  if (!el || typeof CSS === 'undefined' || CSS.supports('field-sizing', 'content')) return;
+  const empty = el.value === '';
+  if (empty) el.value = el.placeholder;
+  el.style.height = 'auto';
+  el.style.height = `${el.scrollHeight + 2}px`;
+  if (empty) el.value = '';
+}
+
 /** The loss of a run, with the reason when a loss cannot be chosen here (KTO on data with one kind of answer). */
 function LossSelect({ index, run }: { index: number; run: Run }) {
   const [error, setError] = useState<string | null>(null);
@@ -91,7 +117,7 @@ function LossSelect({ index, run }: { index: number; run: Run }) {
     <label className="field">
       <span className="field-label">{t('runs.loss')}</span>
       <select
-        aria-label={t('runs.lossAria', { n: index + 1 })} value={run.loss} title={LOSS_CATALOG[run.loss].paper} aria-invalid={error !== null}
+        aria-label={t('runs.lossAria', { n: index + 1 })} value={run.loss} title={paperText(run.loss)} aria-invalid={error !== null}
         onChange={(e) => {
           const problems = updateRun(index, { loss: e.target.value as LossId });
           setError(problems.length > 0 ? problems.join('; ') : null);

@@ -5,7 +5,7 @@
  * keyed by id) with the same numbers. Components that call these also call
  * useTranslation(), so they follow a language switch.
  */
-import { currentLanguage, sourced, translateMessage } from '../i18n';
+import { currentLanguage, sourced, t, translateMessage } from '../i18n';
 import { CPO_VARIANT_LABELS, GPO, LOSS_CATALOG, LOSS_PARAM_INFO, type CpoVariant, type GpoFamily, type LossId, type NumericLossParam } from '../train/catalog';
 import { expectationText, type Expectation } from '../train/guidance';
 import { STOPPED_LABEL } from '../train/health';
@@ -57,6 +57,28 @@ export const lossParamLabel = (p: NumericLossParam): string => sourced(`lossPara
 export const cpoVariantLabel = (v: CpoVariant): string => sourced(`cpoVariant.${v}`, CPO_VARIANT_LABELS[v]);
 export const gpoLabel = (g: GpoFamily): string => sourced(`gpo.${g}`, GPO[g].label);
 export const stoppedLabel = (s: Exclude<RunStatus['state'], 'ok'>): string => sourced(`stopped.${s}`, STOPPED_LABEL[s]);
+/**
+ * What a loss's paper cell adds to the paper's own title, in the UI's language: the equation ("eq. 7"), or
+ * how the lab's loss relates to it (explain.paperNote.<id>, with <code> marks); none for a paper without either.
+ */
+export function paperNote(id: LossId): string | undefined {
+  const { eq, paperNote: note } = LOSS_CATALOG[id];
+  const tr = t as unknown as (key: string, values?: object) => string;
+  if (note) return tr(`explain.paperNote.${id}`, { eq });
+  return eq ? tr(eq.includes('–') ? 'explain.paperEqs' : 'explain.paperEq', { eq }) : undefined;
+}
+
+/** The paper as one line of text (a select's title): its title and its note, without marks. */
+export function paperText(id: LossId): string {
+  const note = paperNote(id);
+  const paper = LOSS_CATALOG[id].paper;
+  return note ? t('explain.paperCited', { note: note.replace(/<\/?code>/g, '') }).replace('{paper}', paper) : paper;
+}
+
+/** A loss's formula, the words of its cases (KTO's "desirable", "undesirable") in the UI's language. */
+export const lossFormula = (id: LossId): string =>
+  LOSS_CATALOG[id].formula.replace(/\\text\{ (desirable|undesirable)\}/g, (_, w: 'desirable' | 'undesirable') => `\\text{ ${t(`explain.${w}`)}}`);
+
 export const metricHelp = (m: ScalarMetric | typeof KL_METRIC): string => sourced(`metric.${m}`, m === KL_METRIC ? KL_HELP : METRIC_HELP[m]);
 
 /**

@@ -1,7 +1,7 @@
 // The lab in Chinese and in English. In Chinese (a zh-CN browser), every text node and every aria-label,
 // title, placeholder and data-label of the page is checked for English left over (names and identifiers
-// aside: tests/helpers/english.ts; formulas, code, a textarea's value and text marked lang="en", such as paper titles, are not
-// prose) and for dictionary keys shown raw: at rest with every panel open, after training (verdicts, a run
+// aside: tests/helpers/english.ts; formulas, code, a textarea's value are not prose, nor is text quoted as it is,
+// marked lang="en" data-verbatim, which may only be a paper's title, a language's own name or the model's vocabulary) and for dictionary keys shown raw: at rest with every panel open, after training (verdicts, a run
 // that stops, its notice), with refused input, at 360 px, and in the embed at 700 x 500. A link's lang=
 // wins over the browser's language both ways; the header's switch changes the page, the address bar, and
 // the Share panel's link and embed code. Chinese renders from this site's own font files under the
@@ -9,8 +9,10 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { LANGUAGE_NAMES } from '../../src/i18n/languages';
 import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
+import { CHARS, WORDS } from '../../src/state/vocab';
 import { LOSS_CATALOG } from '../../src/train/catalog';
 import { parseExperiment } from '../../src/train/experiment';
 import { findPreset } from '../../src/train/presets';
@@ -51,7 +53,8 @@ async function open(locale: string, url: string, viewport = { width: 1400, heigh
 /** Every piece of text the page shows or names: text nodes, and the attributes people read or hear. */
 async function pageTexts(page: Page): Promise<{ where: string; text: string }[]> {
   return page.evaluate(() => {
-    const notProse = (el: Element) => Boolean(el.closest('script, style, noscript, code, textarea, .katex')) || (el.closest('[lang]:not(html)')?.getAttribute('lang') ?? '').startsWith('en');
+    // lang="en" alone exempts nothing (a paper cell's English notes hid behind it): only text quoted as it is, data-verbatim.
+    const notProse = (el: Element) => Boolean(el.closest('script, style, noscript, code, textarea, .katex, [lang^="en"][data-verbatim]'));
     const where = (el: Element) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''}`;
     const out: { where: string; text: string }[] = [{ where: 'title', text: document.title }];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -80,12 +83,21 @@ const RAW_KEY = /\b(?:common|app|language|header|notices|field|presets|transport
  */
 async function untranslated(page: Page): Promise<string[]> {
   const papers = Object.values(LOSS_CATALOG).map((l) => l.paper);
+  // Only titles are left as they are: a note in brackets or after a semicolon is prose (it was, in three papers).
+  expect(papers.filter((p) => /[(;]/.test(p))).toEqual([]);
   const left = (await pageTexts(page)).flatMap(({ where, text }) => {
     const prose = papers.reduce((t, p) => t.split(p).join(' '), text).replace(/“[^”]*”/g, ' ');
     const words = englishWords(prose);
     return words.length > 0 ? [`${where}: "${text}" (${words.join(', ')})`] : [];
   });
-  return [...left, ...(await rawKeys(page))];
+  return [...left, ...(await rawKeys(page)), ...(await notVerbatim(page))];
+}
+
+/** Text marked data-verbatim (left in English) that is not a paper's title, a language's name or the vocabulary. */
+async function notVerbatim(page: Page): Promise<string[]> {
+  const quoted = new Set([...Object.values(LOSS_CATALOG).map((l) => l.paper), ...Object.values(LANGUAGE_NAMES), WORDS.slice(1).join(' '), [...CHARS].map((c) => (c === ' ' ? '␣' : c)).join(' ')]);
+  const texts = await page.locator('[data-verbatim]').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  return texts.filter((x) => !quoted.has(x)).map((x) => `data-verbatim on text that is not a title or a name: "${x}"`);
 }
 
 async function rawKeys(page: Page): Promise<string[]> {
@@ -110,7 +122,17 @@ describe('the lab in Chinese', () => {
     await page.click('[data-testid=share]');
     await page.waitForSelector('[data-testid=share-panel]');
     expect(await untranslated(page)).toEqual([]);
+    // Labels that say what they do (were "显示时开始训练", "+ 一对", "每单位的损失").
+    expect(await page.textContent('[data-testid=share-panel]')).toContain('嵌入内容可见时自动开始训练');
     await page.keyboard.press('Escape');
+    expect(await page.locator('.data-editor button', { hasText: '添加一对' }).textContent()).toBe('+ 添加一对');
+    expect(await page.locator('.loss-table th').nth(1).textContent()).toBe('每个 token 的损失');
+    // The loss zoo's paper cells: the title as it is, the note in Chinese (was all English, behind lang="en");
+    // KTO's cases in the course's words (was "y desirable / y undesirable").
+    const kto = page.locator('.loss-table tbody tr').filter({ hasText: 'Ethayarajh' });
+    expect(await kto.locator('.paper').textContent()).toBe('Ethayarajh et al. 2024, KTO: Model Alignment as Prospect Theoretic Optimization（KTO 损失，即 TRL 的 KTOTrainer 所引用的式 7）');
+    expect(await kto.locator('.katex-html').textContent()).toMatch(/y\s*期望[\s\S]*y\s*不期望/);
+    expect(await kto.locator('.katex-html').textContent()).not.toMatch(/desirable/);
 
     // Trained: verdicts for every run, the stopped run's reason, its notice, the live numbers.
     await page.click('[data-testid=run]');

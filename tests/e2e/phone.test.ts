@@ -1,6 +1,6 @@
 // The lab at 360 px: the first chart shows without scrolling, before the runs and the settings; no table
 // is cut off or hides a column (each run is a card of label: value lines); anything that scrolls sideways
-// says so and can be reached by keyboard.
+// says so and can be reached by keyboard. Every button is a 24 px target (icons 32), every select shows its choices whole.
 import { describe, expect, it } from 'vitest';
 import { labFixture } from './helpers/fixture';
 import { openLab, screenshot, waitForState } from './helpers/lab';
@@ -62,4 +62,35 @@ describe('the lab on a 360 px phone', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  for (const lang of ['en', 'zh'] as const) {
+    it(`makes every button a 24 px target (icons 32) and shows every select's choices whole (${lang})`, async () => {
+      const { page, errors } = await openLab(env.browser, `${env.server.url}#v=1&lang=${lang}`, PHONE);
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      // Was: each run's copy and delete icons and the theme button 22 x 22 px, the charts' PNG buttons 35 x 19, the legend's 23.5 high.
+      const small = await page.locator('button').evaluateAll((bs) => bs.flatMap((b) => {
+        const r = b.getBoundingClientRect();
+        const min = b.classList.contains('icon') ? 32 : 24;
+        return r.width > 0 && (r.width < min || r.height < min) ? [`${b.className} ${b.getAttribute('aria-label') ?? b.textContent}: ${r.width.toFixed(1)} x ${r.height.toFixed(1)}`] : [];
+      }));
+      expect(small).toEqual([]);
+      // Each select at least as wide as its longest option (an unconstrained copy beside it measures it) and on the screen.
+      // Was: the backend 143 px of 185 (zh, "自动（WASM，1 个"), each run's loss 90 of 169 and optimizer 64 of 71.
+      const cut = await page.locator('select').evaluateAll((sels) => sels.flatMap((sel) => {
+        const copy = sel.cloneNode(true) as HTMLSelectElement;
+        copy.removeAttribute('aria-label');
+        Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'auto', maxWidth: 'none', minWidth: '0' });
+        sel.parentElement!.append(copy);
+        const needs = copy.getBoundingClientRect().width;
+        copy.remove();
+        const r = sel.getBoundingClientRect();
+        return r.width + 0.5 < needs || r.right > document.documentElement.clientWidth ? [`${sel.getAttribute('aria-label')}: ${Math.round(r.width)} px of ${Math.round(needs)}, right ${Math.round(r.right)}`] : [];
+      }));
+      expect(cut).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      await screenshot(page, `phone-targets-${lang}`, false);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
 });

@@ -11,6 +11,7 @@ export const ALLOWED_WORDS: ReadonlySet<string> = new Set([
   // Losses and methods (the catalogue's names, the course's acronyms).
   'DPO', 'IPO', 'KTO', 'CPO', 'cDPO', 'SimPO', 'ORPO', 'DPOP', 'Smaug', 'SLiC', 'GPO', 'RLHF', 'MA-RLHF', 'TRL', 'SFT',
   // TRL's metric names and loss_type values, and the lab's own metric ids.
+  'loss_type', 'ipo', 'KTOTrainer', 'CPOTrainer',
   'rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected',
   'grad_norm', 'pi_rej', 'pi_chosen', 'sigma_margin', 'nll_loss', 'kl', 'z0', 'sigmoid', 'log-sigmoid', 'hinge',
   // Hyperparameters and optimizers as the notebook and PyTorch name them; "token" as the course keeps it.
