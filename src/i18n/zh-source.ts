@@ -43,7 +43,7 @@ export const zhSource = {
       headline: 'LoRA 拖住了 DPO，但方式与 IPO 不同：π(rejected) 停在 2.5e-3 附近，因为冻结的输出层限制了 logits。',
       lookFor:
         '这里的实测：全参数 DPO 在 100 步内把 π(rejected) 从 0.033 压到约 3e-15，而且还在下降。在 q 和 v 上用 LoRA' +
-        '（PEFT 的默认设置，α 8，β 与学习率相同），它在 50 步内降到约 2.5e-3 并停在那里，秩 1 和秩 4 都一样，' +
+        '（PEFT 的默认设置，α = 8，β 与学习率相同），它在 50 步内降到约 2.5e-3 并停在那里，秩 1 和秩 4 都一样，' +
         '与 IPO 的平台（1.5e-3）相近；σ(βh) 停在 0.6 附近，DPO 损失停在 0.53 附近。所以答案是能，但方式与 IPO 不同：' +
         'IPO 的损失在 h = 1/(2β) 处取最小值，而 DPO 的损失一直在推（它的权重 σ(-βh) 保持在 0.4 附近），只是适配器跟不上。' +
         'lm_head 和最后的归一化层被冻结，logits 就有界（在这个模型上 π(rejected) ≥ 1e-5，在微型模型上为 1e-2，适配器几乎推不动它）；' +
@@ -78,7 +78,7 @@ export const zhSource = {
     ipo_mean: { label: 'IPO（长度平均，TRL）', betaMeaning: 'τ：目标边际 1/(2β)', summary: '在按回答长度平均的对数概率上做 IPO，与 TRL 的实现相同。' },
     cdpo: { label: 'cDPO', betaMeaning: 'KL 强度 β', summary: '带标签平滑的 DPO：假设有比例为 ε 的标签被翻转，这让边际有了有限的最优值。' },
     robust: { label: '鲁棒 DPO', betaMeaning: 'KL 强度 β', summary: '在标签噪声 ε 下对干净 DPO 损失的无偏估计。' },
-    hinge: { label: '铰链 (SLiC)', betaMeaning: '1/β 即边际', summary: '边际超过 1/β 后就不再推动；超过之后梯度恰好为零。' },
+    hinge: { label: '铰链（SLiC）', betaMeaning: '1/β 即边际', summary: '边际超过 1/β 后就不再推动；超过之后梯度恰好为零。' },
     dpop: { label: 'DPOP (Smaug)', betaMeaning: 'KL 强度 β', summary: 'DPO 加上一个惩罚项：偏好回答的概率跌到参考模型之下时生效。' },
     simpo: { label: 'SimPO', betaMeaning: '奖励缩放 β', summary: '无参考模型：按长度归一化的对数概率，加上目标边际 γ。' },
     orpo: { label: 'ORPO', betaMeaning: 'λ：优势比项的权重', summary: '无参考模型：偏好回答上的监督损失，加上一个优势比偏好项。' },
@@ -99,14 +99,14 @@ export const zhSource = {
   },
   lossParam: {
     labelSmoothing: 'ε（标签噪声）',
-    dpopLambda: 'λ (DPOP)',
+    dpopLambda: 'λ（DPOP）',
     simpoGamma: 'γ（边际）',
     cpoAlpha: 'α（NLL 权重）',
     ktoLambdaD: 'λ_D（期望）',
     ktoLambdaU: 'λ_U（不期望）',
   },
   cpoVariant: { sigmoid: 'sigmoid（论文）', hinge: 'hinge', ipo: 'IPO（长度平均）' },
-  gpo: { logistic: '逻辑函数 (DPO)', hinge: '铰链函数 (SLiC)', square: '平方 (IPO)' },
+  gpo: { logistic: '逻辑函数（DPO）', hinge: '铰链函数（SLiC）', square: '平方（IPO）' },
   metric: {
     loss: '该运行的训练损失',
     'rewards/chosen': '偏好回答的 β · log(π/π_ref)（无参考模型的损失为 β · 对数概率；KTO 取期望回答上的平均）',

@@ -128,7 +128,7 @@ export const PRESETS: Preset[] = [
     headline: 'LoRA holds DPO back, but not as IPO does: π(rejected) stops near 2.5e-3 because the frozen head bounds the logits.',
     lookFor:
       'Measured here: full DPO takes π(rejected) from 0.033 to about 3e-15 in 100 steps, still falling. With LoRA on q and v ' +
-      '(PEFT\'s defaults, α 8, same β and learning rate) it falls to about 2.5e-3 within 50 steps and stays there, rank 1 and ' +
+      '(PEFT\'s defaults, α = 8, same β and learning rate) it falls to about 2.5e-3 within 50 steps and stays there, rank 1 and ' +
       'rank 4 alike, next to IPO\'s plateau (1.5e-3); σ(βh) stops near 0.6 and the DPO loss near 0.53. So yes, but not as IPO ' +
       'does: IPO\'s loss has its minimum at h = 1/(2β), while DPO\'s keeps pushing (its weight σ(-βh) stays near 0.4) and the ' +
       'adapters cannot follow. With lm_head and the final norm frozen the logits are bounded (π(rejected) ≥ 1e-5 on this ' +
