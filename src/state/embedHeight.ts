@@ -9,30 +9,33 @@ import type { Experiment } from '../train/experiment';
 import type { Run } from '../train/run';
 
 /**
- * The embed's layout in CSS px at 700 px wide, measured in headless Chromium (document.body's height,
- * as the embed's resize message reports it) after training, when every run's verdict shows, in English
- * and Chinese, for each preset's run set and for eight runs. tests/e2e/embed-teacher.test.ts measures
- * the content again and fails when the snippet's height no longer holds it.
+ * The embed's layout in CSS px at 700 px wide, measured in headless Chromium (document.body's height, as
+ * the embed's resize message reports it) after training, when every run's verdict shows, for §6.3.1's
+ * five runs, one run, four LoRA/full runs and eight DPO runs, in each language (training is deterministic,
+ * so these are the heights a reader sees). tests/e2e/embed-teacher.test.ts measures the content again and
+ * fails when the snippet's height no longer holds it, or leaves over 64 px blank.
  */
 export const EMBED_LAYOUT = {
-  /** Header, transport, the guidance (two lines), the charts, the footer; each run adds its legend entry and its
-   * verdict (one line of 18 px, or two: how long a verdict is depends on how the run went). Measured 477-495 with
-   * one run, 553-583 with three or four, 621-637 with five, 681 with eight: 489 + 34 a run holds every one with
-   * 22-80 px spare, and a verdict or two more wrapping. */
-  charts: 489,
-  perRun: 34,
+  /**
+   * Header, transport, the guidance, the charts, the footer; each run adds its legend entry and its verdict,
+   * which in English often takes two lines and in Chinese one. Measured without the run editor: English 497
+   * (1 run), 586 (4), 624 (5), 791 (8); Chinese 479, 569, 589, 649. The lines below hold each with 9-56 px spare.
+   * A link without lang= is read in the reader's language: the English layout, the taller one.
+   */
+  charts: { en: 470, zh: 500 },
+  perRun: { en: 42, zh: 21 },
   /** With controls=1, under the charts (0.6rem below them): the settings (310 en, 291 zh) beside the runs. */
   editorGap: 9,
   settings: 310,
   /** The runs column: its heading, the add button and padding (89), then each run's card, 0.5rem apart. */
   runsColumn: 89,
   cardGap: 7.5,
-  /** A card with loss, β, lr, optimizer in one row and policy, trainable in the next: 146.6. */
-  card: 147,
-  /** Each further row of two fields (a loss's own setting, an adapter's rank and α): 51.1. */
+  /** A card with the loss on its own row, β, lr, optimizer in the next, and policy, trainable in the last: 196.9. */
+  card: 197,
+  /** Each further row of two fields (a loss's own setting, an adapter's rank and α): 43.1-51.1. */
   fieldRow: 51,
-  /** An adapter's target checkboxes wrap to a taller row than a field's: 44.9 more. */
-  adapterTargets: 45,
+  /** An adapter's target checkboxes wrap to a taller row than a field's: 63 more. */
+  adapterTargets: 63,
 } as const;
 
 const L = EMBED_LAYOUT;
@@ -44,9 +47,10 @@ export function runCardHeight(run: Pick<Run, 'loss' | 'policy'>): number {
   return L.card + (Math.ceil(fields / 2) - 1) * L.fieldRow + (adapter ? L.adapterTargets : 0);
 }
 
-/** The snippet's iframe height for this experiment, with the run editor or without. */
-export function embedHeight(e: Pick<Experiment, 'runs'>, controls: boolean): number {
-  const charts = L.charts + L.perRun * e.runs.length;
+/** The snippet's iframe height for this experiment, with the run editor or without, in the link's language (null: the reader's). */
+export function embedHeight(e: Pick<Experiment, 'runs'>, controls: boolean, lang: 'en' | 'zh' | null = null): number {
+  const l = lang ?? 'en';
+  const charts = L.charts[l] + L.perRun[l] * e.runs.length;
   if (!controls) return charts;
   const runs = L.runsColumn + e.runs.reduce((sum, r) => sum + runCardHeight(r), 0) + L.cardGap * (e.runs.length - 1);
   return Math.ceil(charts + L.editorGap + Math.max(L.settings, runs));

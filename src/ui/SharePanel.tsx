@@ -95,7 +95,7 @@ export function SharePanel() {
           <CopyBox
             label={t('share.embed')}
             multiline
-            text={embedSnippet(s, base, { autoplay, controls, height: embedHeight(s.experiment, controls) })}
+            text={embedSnippet(s, base, { autoplay, controls, height: embedHeight(s.experiment, controls, s.view.lang) })}
             testId="embed-code"
           />
           <div className="share-options">

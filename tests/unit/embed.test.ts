@@ -27,7 +27,13 @@ describe('embed commands', () => {
 describe('the embed snippet\'s height', () => {
   const e = defaultLinkState().experiment; // §6.3.1: five full-model runs
   it('grows with the runs and with the run editor, from the measured layout', () => {
-    expect(embedHeight(e, false)).toBe(EMBED_LAYOUT.charts + 5 * EMBED_LAYOUT.perRun);
+    expect(embedHeight(e, false)).toBe(EMBED_LAYOUT.charts.en + 5 * EMBED_LAYOUT.perRun.en);
+    expect(embedHeight(e, false, 'zh')).toBe(EMBED_LAYOUT.charts.zh + 5 * EMBED_LAYOUT.perRun.zh);
+    // Measured (trained, 700 px): English 624 px for five runs, Chinese 589; each held with at most 64 px to spare
+    expect(embedHeight(e, false, 'en') - 624).toBeGreaterThanOrEqual(0);
+    expect(embedHeight(e, false, 'en') - 624).toBeLessThanOrEqual(64);
+    expect(embedHeight(e, false, 'zh') - 589).toBeGreaterThanOrEqual(0);
+    expect(embedHeight(e, false, 'zh') - 589).toBeLessThanOrEqual(64);
     expect(embedHeight({ runs: e.runs.slice(0, 1) }, false)).toBeLessThan(embedHeight(e, false));
     expect(embedHeight(e, true)).toBeGreaterThan(embedHeight(e, false) + 5 * EMBED_LAYOUT.card);
     // One run: the settings column is the taller one.
