@@ -65,25 +65,23 @@ export function marginTarget(run: VerdictRun): Target | null {
   return null;
 }
 
+/** Each answer token's margin h/k, at every step. */
+function tokenMargins(log: VerdictLog): number[][] {
+  const tokens: number[][] = [];
+  for (let k = 0; log.metrics[hMetric(k)]; k++) tokens.push(log.metrics[hMetric(k)]!);
+  return tokens;
+}
+
 /**
  * The margin h of the unit the loss works on, at every step: per token, the mean of h/k over the
  * answer tokens (every token aims at the target); per answer, from σ(βh) of the whole answer.
  */
 export function unitMargins(log: VerdictLog, beta: number, granularity: 'token' | 'sequence'): number[] {
   if (granularity === 'sequence') return (log.metrics.sigma_margin ?? []).map((s) => logit(s) / beta);
-  const tokens: number[][] = [];
-  for (let k = 0; log.metrics[hMetric(k)]; k++) tokens.push(log.metrics[hMetric(k)]!);
+  const tokens = tokenMargins(log);
   if (tokens.length === 0) return [];
   const n = Math.min(...tokens.map((t) => t.length));
   return Array.from({ length: n }, (_, i) => tokens.reduce((a, t) => a + t[i]!, 0) / tokens.length);
-}
-
-/** Each answer token's h (per token), or the unit's margin (per answer): what must reach the target. */
-function targetSeries(log: VerdictLog, granularity: 'token' | 'sequence', unit: number[]): number[][] {
-  if (granularity === 'sequence') return [unit];
-  const tokens: number[][] = [];
-  for (let k = 0; log.metrics[hMetric(k)]; k++) tokens.push(log.metrics[hMetric(k)]!);
-  return tokens;
 }
 
 /**
@@ -111,7 +109,8 @@ export function runVerdict(run: VerdictRun, log: VerdictLog, granularity: 'token
   // The hinge's gradient is exactly 0 once βh passes 1: it stops where it is.
   if (run.loss === 'hinge' && unit.length === n && loss.at(-1) === 0) return { kind: 'hinge-done', betaH: run.beta * unit.at(-1)! };
   if (target && unit.length === n) {
-    const series = targetSeries(log, granularity, unit);
+    // What must reach the target: each answer token's h (per token), or the answer's margin.
+    const series = granularity === 'sequence' ? [unit] : tokenMargins(log);
     const held = distance(series, target.value, w + 1);
     if (held <= SETTLED_TOLERANCE) return { kind: 'settled', target, h: unit.at(-1)!, error: held, window: w };
     const error = distance(series, target.value, 1);

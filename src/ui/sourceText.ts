@@ -24,7 +24,7 @@ export function verdictLabel(v: Verdict, fmt: Fmt): string {
   const pct = (x: number) => fmt(Number((x * 100).toPrecision(2)));
   switch (v.kind) {
     case 'diverged':
-      return sourced('verdict.diverged', english, { step: v.step + 1, reason: translateMessage(v.reason, currentLanguage()) });
+      return sourced('verdict.diverged', english, { reason: translateMessage(v.reason, currentLanguage()) });
     case 'falling':
       return Number.isFinite(v.decades)
         ? sourced('verdict.falling', english, { piRej: fmt(v.piRej), decades: fmt(Number(v.decades.toPrecision(2))), window: v.window })
