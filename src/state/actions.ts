@@ -163,10 +163,7 @@ export function updateRun(index: number, patch: RunPatch): string[] {
   if (training.step === 0 || POLICY_KEYS.some((k) => k in patch)) return setExperiment({ ...experiment, runs }, null);
   // What needs the runs and the data together (KTO's labels) is checked live too.
   const checked = ExperimentSchema.safeParse({ ...experiment, runs });
-  if (!checked.success) {
-    const place = `run ${index + 1}: `; // said once: a problem of the run's own fields already names it
-    return describeIssues(checked.error).map((m) => (m.startsWith(place) ? m : place + m));
-  }
+  if (!checked.success) return describeIssues(checked.error, `run ${index + 1}: `);
   if (needsMore(experiment.runs, runs)) {
     // The running comparison does not compute what the new loss reads (a reference, KTO's mismatched pairs).
     set({ experiment: checked.data, presetId: null });

@@ -112,9 +112,12 @@ function issueLocation(path: readonly PropertyKey[], message: string): string {
   return parts.map((p) => `${p}: `).join('');
 }
 
-/** Readable one-line messages for every problem zod found. */
+/** Readable one-line messages for every problem zod found, each after `prefix` unless its location already says it ("run 2: "). */
 export function describeIssues(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((i) => `${prefix}${issueLocation(i.path, i.message)}${i.message}`);
+  return error.issues.map((i) => {
+    const text = `${issueLocation(i.path, i.message)}${i.message}`;
+    return prefix !== '' && text.startsWith(prefix) ? text : prefix + text;
+  });
 }
 
 /**

@@ -104,3 +104,16 @@ describe('the same patches in the store, the worker and the trainer', () => {
     await runner.handle({ type: 'reset' });
   });
 });
+
+describe('problems name their place once', () => {
+  it('a prefix the location already gives is not repeated; other problems get it', async () => {
+    const { describeIssues, ExperimentSchema } = await import('../../src/train/experiment');
+    const e = structuredClone(defaultLinkState().experiment) as unknown as { steps: number; runs: Record<string, unknown>[] };
+    e.steps = 0;
+    e.runs[1] = { ...e.runs[1], beta: -1 };
+    const r = ExperimentSchema.safeParse(e);
+    expect(r.success).toBe(false);
+    expect(describeIssues(r.error!, 'run 2: ').sort()).toEqual(['run 2: steps must be in 1..10000', 'run 2: β must be in (0, 10000]']);
+    expect(describeIssues(r.error!).sort()).toEqual(['run 2: β must be in (0, 10000]', 'steps must be in 1..10000']);
+  });
+});
