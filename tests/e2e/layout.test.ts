@@ -10,7 +10,7 @@ import { encodeLink } from '../../src/state/link';
 import { defaultLinkState } from '../../src/state/linkState';
 import { parseExperiment } from '../../src/train/experiment';
 import { labFixture } from './helpers/fixture';
-import { ARTIFACTS, openLab, screenshot, waitForState } from './helpers/lab';
+import { ARTIFACTS, cutSelects, openLab, screenshot, waitForState } from './helpers/lab';
 
 const env = labFixture();
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -64,18 +64,6 @@ describe('the empty charts\' text', () => {
     });
   }
 });
-
-/** Selects narrower than their longest option (an unconstrained copy beside each measures it). */
-const cutSelects = (page: Page, scope: string) => page.locator(`${scope} select`).evaluateAll((sels) => sels.flatMap((sel) => {
-  const copy = sel.cloneNode(true) as HTMLSelectElement;
-  copy.removeAttribute('aria-label');
-  Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'auto', maxWidth: 'none', minWidth: '0' });
-  sel.parentElement!.append(copy);
-  const needs = copy.getBoundingClientRect().width;
-  copy.remove();
-  const has = sel.getBoundingClientRect().width;
-  return has + 0.5 < needs ? [`${sel.getAttribute('aria-label')}: ${Math.round(has)} px of ${Math.round(needs)}`] : [];
-}));
 
 /** Switches the page's language with the header's switch, and waits for its glyphs. */
 async function switchTo(page: Page, lang: 'en' | 'zh'): Promise<void> {

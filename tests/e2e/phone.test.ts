@@ -3,7 +3,7 @@
 // says so and can be reached by keyboard. Every button is a 24 px target (icons 32), every select shows its choices whole.
 import { describe, expect, it } from 'vitest';
 import { labFixture } from './helpers/fixture';
-import { openLab, screenshot, waitForState } from './helpers/lab';
+import { cutSelects, openLab, screenshot, waitForState } from './helpers/lab';
 
 const env = labFixture();
 const PHONE = { width: 360, height: 780 };
@@ -76,16 +76,7 @@ describe('the lab on a 360 px phone', () => {
       expect(small).toEqual([]);
       // Each select at least as wide as its longest option (an unconstrained copy beside it measures it) and on the screen.
       // Was: the backend 143 px of 185 (zh, "自动（WASM，1 个"), each run's loss 90 of 169 and optimizer 64 of 71.
-      const cut = await page.locator('select').evaluateAll((sels) => sels.flatMap((sel) => {
-        const copy = sel.cloneNode(true) as HTMLSelectElement;
-        copy.removeAttribute('aria-label');
-        Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'auto', maxWidth: 'none', minWidth: '0' });
-        sel.parentElement!.append(copy);
-        const needs = copy.getBoundingClientRect().width;
-        copy.remove();
-        const r = sel.getBoundingClientRect();
-        return r.width + 0.5 < needs || r.right > document.documentElement.clientWidth ? [`${sel.getAttribute('aria-label')}: ${Math.round(r.width)} px of ${Math.round(needs)}, right ${Math.round(r.right)}`] : [];
-      }));
+      const cut = await cutSelects(page, 'body', true);
       expect(cut).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
       await screenshot(page, `phone-targets-${lang}`, false);

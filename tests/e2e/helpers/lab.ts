@@ -69,3 +69,21 @@ export function pixelStats(png: Buffer): { inked: number; colours: number } {
   const background = Math.max(...counts.values());
   return { inked: 1 - background / total, colours: counts.size };
 }
+
+/**
+ * Selects narrower than their longest option (an unconstrained copy beside each measures it), and with
+ * `onScreen`, also those that reach past the screen's right edge: one message for each.
+ */
+export function cutSelects(page: Page, scope: string, onScreen = false): Promise<string[]> {
+  return page.locator(`${scope} select`).evaluateAll((sels, checkScreen) => sels.flatMap((sel) => {
+    const copy = sel.cloneNode(true) as HTMLSelectElement;
+    copy.removeAttribute('aria-label');
+    Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'auto', maxWidth: 'none', minWidth: '0' });
+    sel.parentElement!.append(copy);
+    const needs = copy.getBoundingClientRect().width;
+    copy.remove();
+    const r = sel.getBoundingClientRect();
+    const off = checkScreen && r.right > document.documentElement.clientWidth;
+    return r.width + 0.5 < needs || off ? [`${sel.getAttribute('aria-label')}: ${Math.round(r.width)} px of ${Math.round(needs)}${checkScreen ? `, right ${Math.round(r.right)}` : ''}`] : [];
+  }), onScreen);
+}
